@@ -8,7 +8,19 @@ import pytest
 
 from matrl_nb.reproduce import NBS_DIR, PRESETS, experiment_notebooks, parameters_cell, ROOT
 
-NOTEBOOKS = sorted(NBS_DIR.glob("[0-8]*.ipynb"))  # 00-89: the paper's notebooks; 9x are tooling
+def writes_figures(nb_path) -> bool:
+    "Whether a notebook's code saves figures or results (then it is an experiment and needs presets)."
+    cells = json.loads(Path(nb_path).read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return "save_figure(" in code or "save_results(" in code
+
+
+# 00-89 are the paper's notebooks (9x are tooling); those that write figures are experiments
+NOTEBOOKS = [p for p in sorted(NBS_DIR.glob("[0-8]*.ipynb")) if writes_figures(p)]
+
+
+def test_there_are_experiment_notebooks():
+    assert NOTEBOOKS, "no notebook in nbs/ writes a figure"
 
 
 def run(*args):
