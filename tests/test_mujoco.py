@@ -1,0 +1,195 @@
+"""Fast checks of matrl_nb.mujoco (multi-agent MuJoCo wrapper), matrl_nb.maddpg, and the Gaussian pieces of
+matrl_nb.ppo / matrl_nb.matrl that the Hopper experiment relies on, against hand computations."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import norm
+
+warnings.filterwarnings("ignore", message=".*AdroitHand.*")
+
+from matrl_nb import matrl, maddpg, ppo
+from matrl_nb.envs import make
+from matrl_nb.mujoco import MaMuJoCo, mamujoco_env, final_returns, learning_curves
+
+
+@pytest.fixture
+def hopper():
+    env = make("mujoco/hopper-3x1")
+    env.reset(seed=0)
+    return env
+
+
+def zeros(env):
+    return {a: np.zeros(env.action_space(a).shape, np.float32) for a in env.agents}
+
+
+# ---------------------------------------------------------------- environment
+def test_registry_and_spaces(hopper):
+    assert isinstance(hopper, MaMuJoCo) and hopper.metadata["team_reward"] == "shared"
+    assert hopper.metadata["episode_limit"] == 1000 and hopper.metadata["agent_obsk"] == 1
+    assert [hopper.observation_space(a).shape for a in hopper.possible_agents] == [(8,), (9,), (8,)]
+    assert all(hopper.observation_space(a).dtype == np.float32 for a in hopper.possible_agents)
+    assert all(hopper.action_space(a).shape == (1,) for a in hopper.possible_agents)
+    ant = make("mujoco/ant-4x2")
+    obs, _ = ant.reset(seed=0)
+    assert len(obs) == 4 and all(o.shape == (42,) and o.dtype == np.float32 for o in obs.values())
+    assert ant.action_space("agent_3").shape == (2,)
+    g = make("mujoco/hopper-3x1", obs_mode="global")
+    assert all(o.shape == (11,) for o in g.reset(seed=0)[0].values())
+
+
+def test_shared_reward(hopper):
+    _, r, term, trunc, info = hopper.step(zeros(hopper))
+    assert len(set(r.values())) == 1 and info["agent_0"]["team_reward"] == r["agent_0"]
+    assert len(set(term.values())) == 1 and len(set(trunc.values())) == 1
+
+
+@pytest.mark.parametrize("bad,msg", [
+    (lambda e: {a: np.zeros(2) for a in e.agents}, "shape"),
+    (lambda e: {a: np.zeros(()) for a in e.agents}, "shape"),
+    (lambda e: {a: np.array([np.nan]) for a in e.agents}, "not finite"),
+    (lambda e: {a: np.array([np.inf]) for a in e.agents}, "not finite"),
+    (lambda e: {"agent_0": np.zeros(1)}, "missing"),
+    (lambda e: {**{a: np.zeros(1) for a in e.agents}, "agent_7": np.zeros(1)}, "unknown"),
+    (lambda e: [np.zeros(1)] * 3, "dict"),
+])
+def test_bad_actions_raise(hopper, bad, msg):
+    with pytest.raises(ValueError, match=msg):
+        hopper.step(bad(hopper))
+
+
+def test_actions_clipped_to_box():
+    e1, e2 = mamujoco_env("Hopper", "3x1"), mamujoco_env("Hopper", "3x1")
+    e1.reset(seed=4); e2.reset(seed=4)
+    o1 = e1.step({a: np.array([-7.0]) for a in e1.agents})[0]
+    o2 = e2.step({a: np.array([-1.0]) for a in e2.agents})[0]
+    assert all(np.array_equal(o1[a], o2[a]) for a in o1)
+
+
+def test_episode_limit_and_reset():
+    env = mamujoco_env("Hopper", "3x1", max_episode_steps=7)
+    env.reset(seed=0)
+    for t in range(7):
+        _, _, term, trunc, _ = env.step({a: np.zeros(1) for a in env.agents})
+    assert trunc["agent_0"] and not term["agent_0"] and env.agents == []
+    with pytest.raises(RuntimeError):
+        env.step({a: np.zeros(1) for a in env.possible_agents})
+    o1, _ = env.reset(seed=5)
+    o2, _ = mamujoco_env("Hopper", "3x1").reset(seed=5)
+    assert all(np.array_equal(o1[a], o2[a]) for a in o1)
+
+
+def test_bad_constructor_arguments():
+    for kw in (dict(scenario="Hoper"), dict(agent_conf="2x2"), dict(obs_mode="full"), dict(max_episode_steps=0)):
+        with pytest.raises(ValueError):
+            mamujoco_env(**{"scenario": "Hopper", "agent_conf": "3x1", **kw})
+
+
+# ------------------------------------------------- Gaussian policy pieces (ppo, matrl)
+def _gaussian_net(env, agent, seed):
+    torch.manual_seed(seed)
+    net = ppo.ActorCritic(env.observation_space(agent), env.action_space(agent), (16, 16), init_log_std=-0.3)
+    with torch.no_grad():  # make the mean depend visibly on the observation
+        net.pi[-1].weight.normal_(0, 0.3); net.pi[-1].bias.normal_(0, 0.3); net.log_std.add_(0.1 * seed)
+    return net
+
+
+def test_gaussian_log_prob_matches_hand(hopper):
+    net = _gaussian_net(hopper, "agent_0", 1)
+    obs = torch.randn(20, 8)
+    act = torch.randn(20, 1)
+    lp, ent = net.log_prob(obs, act)
+    with torch.no_grad():
+        mu, sd = net.forward_pi(obs).numpy(), net.log_std.exp().numpy()
+    hand = norm.logpdf(act.numpy(), mu, sd).sum(-1)
+    np.testing.assert_allclose(lp.detach().numpy(), hand, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(ent.detach().numpy(), norm.entropy(0, sd).sum(), rtol=1e-5)
+    a, lpa, _ = net.act(obs[0], torch.Generator().manual_seed(0))  # the sampled action's log-prob agrees
+    np.testing.assert_allclose(float(lpa), norm.logpdf(a.numpy(), mu[0], sd).sum(), rtol=1e-5, atol=1e-5)
+
+
+def test_mixture_density_ratio_matches_hand(hopper):
+    "pibar/pi = rho + (1-rho) pihat/pi: the mixture's density, computed from the two Gaussians, over pi's density."
+    pi, pihat = _gaussian_net(hopper, "agent_1", 2), _gaussian_net(hopper, "agent_1", 3)
+    obs, act = torch.randn(50, 9), torch.randn(50, 1)
+    with torch.no_grad():
+        lp, lph = pi.log_prob(obs, act)[0].double().numpy(), pihat.log_prob(obs, act)[0].double().numpy()
+        m0, s0 = pi.forward_pi(obs).numpy()[:, 0], pi.log_std.exp().item()
+        m1, s1 = pihat.forward_pi(obs).numpy()[:, 0], pihat.log_std.exp().item()
+    a = act.numpy()[:, 0]
+    for rho in (0.0, 0.3, 1.0):
+        hand = (rho * norm.pdf(a, m0, s0) + (1 - rho) * norm.pdf(a, m1, s1)) / norm.pdf(a, m0, s0)
+        np.testing.assert_allclose(rho + (1 - rho) * np.exp(lph - lp), hand, rtol=1e-5)
+
+
+def test_br_weight_in_matrl_update_matches_hand(monkeypatch):
+    """matrl_update's best-response weight c_-i = clip(prod_{j!=i} (rho_j + (1-rho_j) r_j), 1-c, 1+c), with r_j
+    the predicted/current Gaussian density ratio, recomputed here from the networks with scipy."""
+    env = make("mujoco/hopper-3x1")
+    cfg = matrl.MATRLConfig(steps_per_iter=64, hidden=(16, 16), force_rho=0.3, is_clip=0.5, policy_iters=2, br_iters=2)
+    nets, opts = matrl.build_learners(env, cfg, seed=0)
+    ro = matrl.collect(env, nets, 64, seed=0, generator=torch.Generator().manual_seed(0))
+    calls, real = [], matrl.ppo_update
+    def spy(net, opt, b, **kw):
+        calls.append((net, kw.get("weight")))
+        return real(net, opt, b, **kw)
+    monkeypatch.setattr(matrl, "ppo_update", spy)
+    monkeypatch.setattr(matrl, "BR_SHORTCUT", False)
+    st = matrl.matrl_update(nets, opts, ro, "MATRL", cfg, [1, 2, 3], np.random.default_rng(0))
+    n = 3
+    assert len(calls) == 2 * n and all(w is None for _, w in calls[:n])
+    r = np.zeros((64, n))
+    for j, (pred, _) in enumerate(calls[:n]):  # the predicted policies after the TPR step
+        with torch.no_grad():
+            mu, sd = pred.forward_pi(ro.obs[j]).double().numpy(), pred.log_std.exp().double().numpy()
+        r[:, j] = np.exp(norm.logpdf(ro.act[j].double().numpy(), mu, sd).sum(-1) - ro.logp[:, j])
+    rho = np.asarray(st["rho"])
+    assert np.allclose(rho, 0.3)
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        hand = np.clip(np.prod(rho[others] + (1 - rho[others]) * r[:, others], 1), 0.5, 1.5)
+        np.testing.assert_allclose(calls[n + i][1].numpy(), hand, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------- smoke runs
+@pytest.mark.parametrize("algo", matrl.ALGOS)
+def test_ppo_algorithms_smoke(algo):
+    df = matrl.train("mujoco/hopper-3x1", algo, matrl.MATRLConfig(steps_per_iter=150, hidden=(32, 32)), seed=0,
+                     iterations=2, progress=False)
+    assert list(df.env_steps) == [150, 300]
+    assert np.isfinite(df.team_return).all()
+    if algo != "IL":
+        assert np.isfinite(df.filter(like="rho_").to_numpy(float)).all()
+
+
+def test_maddpg_smoke_and_seed():
+    cfg = maddpg.MADDPGConfig(hidden=(32, 32), start_steps=100, update_after=100, update_every=50, batch_size=32,
+                              log_every=150)
+    d1 = maddpg.train("mujoco/hopper-3x1", cfg, seed=3, total_steps=300)
+    d2 = maddpg.train("mujoco/hopper-3x1", cfg, seed=3, total_steps=300)
+    cols = ["env_steps", "team_return", "critic_loss", "actor_loss", "q_mean"]
+    assert np.isfinite(d1[cols].to_numpy(float)).all()
+    np.testing.assert_array_equal(d1[cols].to_numpy(float), d2[cols].to_numpy(float))
+
+
+def test_maddpg_rejects_bad_input():
+    with pytest.raises(ValueError):
+        maddpg.MADDPGConfig(tau=0)
+    with pytest.raises(ValueError):
+        maddpg.train("mujoco/hopper-3x1", total_steps=0)
+    with pytest.raises(ValueError):
+        maddpg.train("matrix/matching_pennies", total_steps=10)  # Discrete actions
+
+
+def test_curve_helpers():
+    import pandas as pd
+    logs = pd.DataFrame(dict(algo=["A"] * 4, seed=[0, 0, 1, 1], env_steps=[1, 2, 1, 2], team_return=[1.0, 3, 2, 5]))
+    c = learning_curves(logs)
+    assert np.allclose(c["mean"], [1.5, 4]) and np.allclose(c["std"], [np.std([1, 2], ddof=1), np.std([3, 5], ddof=1)])
+    f = final_returns(logs).iloc[0]
+    assert f["mean"] == 4 and f.seeds == 2 and f.env_steps == 2
+    with pytest.raises(ValueError):
+        learning_curves(logs.drop(columns="seed"))
