@@ -1,0 +1,69 @@
+"""Benchmark: environment steps per second of each algorithm on ma-gym Checkers and Switch4, and MATRL's wall
+time per iteration relative to IL's, measured side by side in one run (one process, one torch thread).
+
+    .venv/bin/python bench/grid_worlds.py            # 2 iterations of 2,000 steps per algorithm and game
+    .venv/bin/python bench/grid_worlds.py --smoke    # <= 60 s: 1 iteration of 500 steps
+
+The machine is shared, so the absolute numbers move with its load; the ratios measured in the same run are
+the meaningful part. Algorithms are interleaved (round-robin over repeats) so that load changes hit all alike."""
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from matrl_nb.envs import make
+from matrl_nb.matrl import MATRLConfig, train as matrl_train
+from matrl_nb.value_decomposition import VDConfig, train as vd_train
+
+ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
+
+
+def env_only(env_name: str, steps: int) -> float:
+    "Random-action env steps/s (the floor every learner pays)."
+    env = make(env_name)
+    rng = np.random.default_rng(0)
+    env.reset(seed=0)
+    t = time.perf_counter()
+    for _ in range(steps):
+        if not env.agents: env.reset()
+        env.step({a: int(rng.integers(5)) for a in env.agents})
+    return steps / (time.perf_counter() - t)
+
+
+def one(env_name: str, algo: str, steps: int, iters: int) -> float:
+    "Wall seconds per iteration of `steps` env steps (rollout + update) for `algo`."
+    t = time.perf_counter()
+    if algo in ("VDN", "QMIX"):
+        # learning starts after half an iteration, as in a long run's steady state it updates every 2 steps
+        vd_train(env_name, algo, VDConfig(log_every=steps, learning_starts=steps // 4), seed=0, total_steps=steps * iters)
+    else:
+        matrl_train(env_name, algo, MATRLConfig(steps_per_iter=steps), seed=0, iterations=iters, progress=False)
+    return (time.perf_counter() - t) / iters
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--repeats", type=int, default=None)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    steps, iters, repeats = (500, 1, 1) if a.smoke else (2000, 2, a.repeats or 2)
+    t0 = time.time()
+    for env_name in ("grid/checkers", "grid/switch4"):
+        for al in ("MATRL", "VDN"): one(env_name, al, 200, 1)  # warm-up (imports, first-call costs), not timed
+        print(f"== {env_name}: random-action env alone {env_only(env_name, 2000 if not a.smoke else 500):,.0f} steps/s")
+        secs = {al: [] for al in ALGOS}
+        for _ in range(repeats):
+            for al in ALGOS: secs[al].append(one(env_name, al, steps, iters))
+        for al in ALGOS:
+            s = float(np.median(secs[al]))
+            print(f"  {al:11s} {s:6.2f} s/iteration of {steps:,} steps   {steps / s:7,.0f} env steps/s")
+        r = np.median(secs["MATRL"]) / np.median(secs["IL"])
+        print(f"  MATRL / IL wall time per iteration: {r:.2f}x   (VDN / IL {np.median(secs['VDN']) / np.median(secs['IL']):.2f}x, "
+              f"QMIX / IL {np.median(secs['QMIX']) / np.median(secs['IL']):.2f}x)")
+    print(f"total {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
