@@ -125,3 +125,16 @@ def test_vdn_learns_a_one_step_team_game():
         for _ in range(300):
             lrn.update(buf.sample(64))
         assert list(lrn.act(o, 0.0)) == [2, 2], algo
+
+
+def test_vd_train_logs_align_with_matrl(tmp_path):
+    from matrl_nb.value_decomposition import train
+    cfg = VDConfig(hidden=(16, 16), log_every=200, learning_starts=100, batch_size=16)
+    df = train("grid/switch4", "QMIX", cfg, seed=3, total_steps=400, log_dir=tmp_path)
+    assert list(df.env_steps) == [200, 400] and list(df.iteration) == [1, 2]
+    assert {"team_return", "greedy_return", "epsilon", "seed"} <= set(df.columns)
+    assert df.team_return.between(-20, 14.4).all() and df.greedy_return.between(-20, 14.4).all()
+    df2 = train("grid/switch4", "QMIX", cfg, seed=3, total_steps=400)
+    assert df.drop(columns="wall_s").equals(df2.drop(columns="wall_s"))  # seeds reproduce
+    with pytest.raises(ValueError, match="shorter"):
+        train("grid/checkers", "VDN", cfg, total_steps=100)
