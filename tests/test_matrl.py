@@ -169,3 +169,12 @@ def test_gaussian_head_runs():
     assert a.shape == (2,) and torch.allclose(lp, lp2[0]) and ent.shape == (1,)
     d = torch.distributions.Normal(net.forward_pi(torch.zeros(3)), net.log_std.exp())
     assert torch.allclose(lp2, d.log_prob(a).sum()[None], atol=1e-5)
+
+
+def test_run_seeds_parallel_matches_serial(tmp_path):
+    cfg = MATRLConfig(steps_per_iter=64, hidden=(8, 8))
+    par = matrl.run_seeds("matrix/iterated_coordination", "MATRL", cfg, [0, 1], 2, log_dir=tmp_path, processes=2)
+    ser = matrl.run_seeds("matrix/iterated_coordination", "MATRL", cfg, [0, 1], 2, processes=1)
+    keep = [c for c in par.columns if c not in TIMING_COLUMNS]
+    assert sorted(par.seed.unique()) == [0, 1] and (tmp_path / "seed_1" / "progress.csv").exists()
+    pd.testing.assert_frame_equal(par[keep], ser[keep])
