@@ -164,7 +164,8 @@ def collect(env, nets, steps: int, seed: int, generator: torch.Generator) -> Rol
             if not term[t]:  # truncation or cut: bootstrap from the last observation's value
                 for i, ag in enumerate(agents):
                     with torch.no_grad():
-                        nv[t, i] = float(nets[i].value(torch.from_numpy(np.asarray(obs2[ag], np.float32))[None])[0])
+                        o_last = np.asarray(obs2.get(ag, obs_d[ag]), np.float32)  # some envs drop finished agents' obs
+                        nv[t, i] = float(nets[i].value(torch.from_numpy(o_last)[None])[0])
             if ended:
                 finished.append(ep_ret.copy())
                 ep_ret[:] = 0
