@@ -107,7 +107,7 @@ def test_gaussian_log_prob_matches_hand(hopper):
     hand = norm.logpdf(act.numpy(), mu, sd).sum(-1)
     np.testing.assert_allclose(lp.detach().numpy(), hand, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(ent.detach().numpy(), norm.entropy(0, sd).sum(), rtol=1e-5)
-    a, lpa, _ = net.act(obs[0], torch.Generator().manual_seed(0))  # the sampled action's log-prob agrees
+    a, lpa, _ = net.act(obs[0].numpy(), torch.Generator().manual_seed(0))  # the sampled action's log-prob agrees
     np.testing.assert_allclose(float(lpa), norm.logpdf(a.numpy(), mu[0], sd).sum(), rtol=1e-5, atol=1e-5)
 
 
