@@ -1,7 +1,7 @@
 """Throughput on multi-agent MuJoCo Hopper 3x1: environment steps per second of IL, MATRL and MADDPG (one process,
 one torch thread), measured side by side in one run, and the MATRL / IL wall-time ratio.
 
-    .venv/bin/python bench/mujoco.py [--iterations 3] [--steps-per-iter 4000] [--maddpg-steps 8000]
+    .venv/bin/python bench/mamujoco.py [--iterations 3] [--steps-per-iter 4000] [--maddpg-steps 8000]
 
 Training steps per second include everything an algorithm does per environment step (rollout, updates, meta-game).
 MADDPG does one gradient step per environment step after `update_after`; its number depends on that ratio.
@@ -11,9 +11,6 @@ import sys
 import time
 import warnings
 from pathlib import Path
-
-# this file is called mujoco.py: drop its folder from the import path, or `import mujoco` would import it
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 warnings.filterwarnings("ignore", message=".*AdroitHand.*")
 
