@@ -10,7 +10,6 @@ import argparse
 import sys
 import time
 import warnings
-from pathlib import Path
 
 warnings.filterwarnings("ignore", message=".*AdroitHand.*")
 
