@@ -57,9 +57,9 @@ def test_no_committed_notebook_holds_injected_parameters():
 
 def test_failing_notebook_is_reported_and_others_run(tmp_path, monkeypatch):
     import matrl_nb.reproduce as rp
-    src = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "preset = 'quick'",
+    src = {"cells": [{"id": "params", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "preset = 'quick'",
                       "outputs": [], "execution_count": None},
-                     {"cell_type": "code", "metadata": {}, "source": "raise ValueError('boom')",
+                     {"id": "boom", "cell_type": "code", "metadata": {}, "source": "raise ValueError('boom')",
                       "outputs": [], "execution_count": None}],
            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
            "nbformat": 4, "nbformat_minor": 5}
