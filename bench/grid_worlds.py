@@ -12,23 +12,11 @@ import time
 import numpy as np
 import torch
 
-from matrl_nb.envs import make
+from matrl_nb.envs import random_steps_per_s
 from matrl_nb.matrl import MATRLConfig, train as matrl_train
 from matrl_nb.value_decomposition import VDConfig, train as vd_train
 
 ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
-
-
-def env_only(env_name: str, steps: int) -> float:
-    "Random-action env steps/s (the floor every learner pays)."
-    env = make(env_name)
-    rng = np.random.default_rng(0)
-    env.reset(seed=0)
-    t = time.perf_counter()
-    for _ in range(steps):
-        if not env.agents: env.reset()
-        env.step({a: int(rng.integers(5)) for a in env.agents})
-    return steps / (time.perf_counter() - t)
 
 
 def one(env_name: str, algo: str, steps: int, iters: int) -> float:
@@ -52,7 +40,7 @@ def main():
     t0 = time.time()
     for env_name in ("grid/checkers", "grid/switch4"):
         for al in ("MATRL", "VDN"): one(env_name, al, 200, 1)  # warm-up (imports, first-call costs), not timed
-        print(f"== {env_name}: random-action env alone {env_only(env_name, 2000 if not a.smoke else 500):,.0f} steps/s")
+        print(f"== {env_name}: random-action env alone {random_steps_per_s(env_name, 2000 if not a.smoke else 500):,.0f} steps/s")
         secs = {al: [] for al in ALGOS}
         for _ in range(repeats):
             for al in ALGOS: secs[al].append(one(env_name, al, steps, iters))

@@ -7,26 +7,14 @@ Training steps per second include everything an algorithm does per environment s
 MADDPG does one gradient step per environment step after `update_after`; its number depends on that ratio.
 """
 import argparse
-import sys
 import time
 import warnings
 
 warnings.filterwarnings("ignore", message=".*AdroitHand.*")
 
-import numpy as np
 import torch
 
-
-def random_steps_per_s(env_name: str, steps: int) -> float:
-    from matrl_nb.envs import make
-    env = make(env_name)
-    rng = np.random.default_rng(0)
-    env.reset(seed=0)
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        if not env.agents: env.reset()
-        env.step({a: rng.uniform(-1, 1, env.action_space(a).shape) for a in env.agents})
-    return steps / (time.perf_counter() - t0)
+from matrl_nb.envs import random_steps_per_s
 
 
 def main(argv=None):

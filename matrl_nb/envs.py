@@ -13,7 +13,7 @@ from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
 # %% auto #0
-__all__ = ['MATRIX_GAMES', 'register', 'list_envs', 'make', 'MatrixGameEnv', 'matrix_game_env']
+__all__ = ['MATRIX_GAMES', 'register', 'list_envs', 'make', 'MatrixGameEnv', 'matrix_game_env', 'random_steps_per_s']
 
 # %% ../nbs/04a_envs.ipynb #fd3636db
 _REGISTRY: dict[str, tuple[Callable | str, dict]] = {}
@@ -127,3 +127,17 @@ register("grid/checkers", "matrl_nb.grid_worlds:checkers_env")
 register("grid/switch4", "matrl_nb.grid_worlds:switch4_env")
 register("mujoco/hopper-3x1", "matrl_nb.mujoco:mamujoco_env", scenario="Hopper", agent_conf="3x1")
 register("mujoco/ant-4x2", "matrl_nb.mujoco:mamujoco_env", scenario="Ant", agent_conf="4x2")
+
+# %% ../nbs/04a_envs.ipynb #88f11b20
+def random_steps_per_s(name: str, steps: int = 2000, seed: int = 0, **kwargs) -> float:
+    "Environment steps per second of `make(name, **kwargs)` under seeded uniformly random actions."
+    import time
+    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    env = make(name, **kwargs)
+    env.reset(seed=seed)
+    for k, a in enumerate(env.possible_agents): env.action_space(a).seed(seed + k)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        if not env.agents: env.reset()
+        env.step({a: env.action_space(a).sample() for a in env.agents})
+    return steps / (time.perf_counter() - t0)
