@@ -5,31 +5,36 @@ import pytest
 import torch
 
 from matrl_nb import envs, matrl
-from matrl_nb.matrl import ALGOS, TIMING_COLUMNS, MATRLConfig, build_learners, collect, matrl_update, train
+from matrl_nb.matrl import ALGOS, TIMING_COLUMNS, EnvCopies, MATRLConfig, build_learners, collect, matrl_update, train
+from matrl_nb.ppo import PPO_STATS, AgentStack, agent_groups
 from matrl_nb.meta_game import meta_game_exact, meta_game_from_samples
 
 SMALL = dict(steps_per_iter=256, hidden=(16, 16))
 
 
-def _params(nets):
-    return torch.cat([p.detach().flatten() for nt in nets for p in nt.state_dict().values()])
+def _params(learners):
+    return torch.cat([p.detach().flatten() for l in learners for p in l.net.state_dict().values()])
+
+
+def _rollout(env_name, learners, cfg, seed=123, gen=7):
+    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
+    copies = EnvCopies([envs.make(env_name) for _ in range(cfg.n_envs)], groups, seed)
+    stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
+    return collect(copies, stacks, cfg.steps_per_iter // cfg.n_envs, torch.Generator().manual_seed(gen))
 
 
 def _one_iteration(env_name, algo, cfg, seed=0):
-    env = envs.make(env_name)
-    nets, opts = build_learners(env, cfg, seed)
-    ro = collect(env, nets, cfg.steps_per_iter, 123, torch.Generator().manual_seed(7))
-    st = matrl_update(nets, opts, ro, algo, cfg, list(range(11, 11 + len(nets))), np.random.default_rng(0))
-    return nets, st
+    learners = build_learners(envs.make(env_name), cfg, seed)
+    ro = _rollout(env_name, learners, cfg)
+    st = matrl_update(learners, ro, algo, cfg, list(range(11, 11 + len(learners))), np.random.default_rng(0))
+    return learners, st
 
 
 @pytest.mark.parametrize("env_name", ["matrix/iterated_prisoners_dilemma", "matrix/coordination-4"])
 @pytest.mark.parametrize("shortcut", [True, False])
-def test_rho_one_is_il(env_name, shortcut, monkeypatch):
-    monkeypatch.setattr(matrl, "BR_SHORTCUT", shortcut)
-    cfg = MATRLConfig(**SMALL, minibatches=4)
-    il, _ = _one_iteration(env_name, "IL", cfg)
-    m, st = _one_iteration(env_name, "MATRL", MATRLConfig(**SMALL, minibatches=4, force_rho=1.0))
+def test_rho_one_is_il(env_name, shortcut):
+    il, _ = _one_iteration(env_name, "IL", MATRLConfig(**SMALL, minibatches=4))
+    m, st = _one_iteration(env_name, "MATRL", MATRLConfig(**SMALL, minibatches=4, force_rho=1.0, br_shortcut=shortcut))
     assert np.all(st["rho"] == 1)
     assert (_params(il) - _params(m)).abs().max() <= 1e-7
 
@@ -44,30 +49,34 @@ def test_rho_zero_is_il_pp():
     assert (_params(pp) - _params(il)).abs().max() > 1e-6  # and it is not IL
 
 
+@pytest.mark.parametrize("algo", ALGOS)
+def test_batched_agents_equal_one_at_a_time(algo):
+    "Switch4's four agents in one stack give the same run as four stacks of one, to 1e-6 (two iterations)."
+    cfg = dict(steps_per_iter=400, hidden=(16, 16), minibatches=4, policy_iters=3, br_iters=3)
+    a = train("grid/switch4", algo, MATRLConfig(**cfg), seed=2, iterations=2, progress=False)
+    b = train("grid/switch4", algo, MATRLConfig(**cfg, batch_agents=False), seed=2, iterations=2, progress=False)
+    num = [c for c in a.columns if c not in TIMING_COLUMNS and a[c].dtype.kind == "f"]
+    np.testing.assert_allclose(a[num].to_numpy(), b[num].to_numpy(), atol=1e-6, rtol=1e-5)
+
+
 def test_sample_meta_game_matches_exact():
     "One-step 2x2 game: the sample meta-game of an iteration equals the exact one within sampling error."
     cfg = MATRLConfig(steps_per_iter=6000, hidden=(16, 16), clip=0.3, target_kl=1.0, lr=1e-2,
                       init_probs=((0.7, 0.3), (0.4, 0.6)))
-    env = envs.make("matrix/chicken")
     R = envs.MATRIX_GAMES["chicken"]
-    nets, opts = build_learners(env, cfg, 0)
-    ro = collect(env, nets, cfg.steps_per_iter, 0, torch.Generator().manual_seed(0))
+    learners = build_learners(envs.make("matrix/chicken"), cfg, 0)
+    ro = _rollout("matrix/chicken", learners, cfg, seed=0, gen=0)
     batches, adv = matrl.make_batches(ro, cfg)
-    pred = [matrl._clone(nets[i], opts[i], cfg) for i in range(2)]
-    for i in range(2):
-        matrl.ppo_update(pred[i][0], pred[i][1], batches[i], iters=cfg.policy_iters, clip=cfg.clip,
-                         vf_clip=cfg.vf_clip, vf_coef=cfg.vf_coef, ent_coef=cfg.ent_coef, kl_coef=cfg.kl_coef,
-                         target_kl=cfg.target_kl, max_grad_norm=cfg.max_grad_norm, minibatches=1,
-                         generator=torch.Generator().manual_seed(i))
+    pred = [l.clone() for l in learners]
+    matrl.trust_payoff_step(pred, ro, batches, cfg, [0, 1], critic=False)
     o = torch.ones(1, 1)
     with torch.no_grad():
-        cur = [torch.softmax(nets[i].forward_pi(o), -1).double().numpy() for i in range(2)]
-        prd = [torch.softmax(pred[i][0].forward_pi(o), -1).double().numpy() for i in range(2)]
-        logp_pred = np.stack([pred[i][0].log_prob(batches[i].obs, batches[i].act)[0].double().numpy()
-                              for i in range(2)], 1)
+        cur = [torch.softmax(learners[i].net.forward_pi(o), -1).double().numpy() for i in range(2)]
+        prd = [torch.softmax(pred[i].net.forward_pi(o), -1).double().numpy() for i in range(2)]
+    logp_pred = matrl.policy_log_probs(pred, ro, batches)
     assert max(abs(cur[i] - prd[i]).max() for i in range(2)) > 0.03  # the TPR step moved
     exact = meta_game_exact(R[:, None], cur, prd)  # advantages R - V: the constant drops out
-    sample = meta_game_from_samples(adv, ro.logp, logp_pred)
+    sample = meta_game_from_samples(adv, ro.logp.reshape(-1, 2), logp_pred)
     assert np.abs(sample - exact).max() < 0.05, (sample, exact)
     assert np.abs(exact).max() > 0.1
 
@@ -97,24 +106,45 @@ def test_coordination_efficient_equilibrium():
     assert df.team_return.iloc[-3:].mean() > 3.5  # efficient equilibrium pays 2 + 2
 
 
-def test_resume_reproduces_csv(tmp_path):
-    cfg = MATRLConfig(**SMALL, checkpoint_every=2)
-    full = train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=5,
-                 log_dir=tmp_path / "a", progress=False)
-    # simulated kill: run 3 iterations (checkpoint after 2), then a stray 3rd row is in the CSV
-    train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=3, log_dir=tmp_path / "b", progress=False)
-    ck = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=False)
-    assert ck["iteration"] == 2  # the last iteration is always checkpointed
-    # make the kill realistic: throw away the final checkpoint, keep the one after iteration 2
-    ck2 = dict(ck, iteration=1)
-    train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=2, log_dir=tmp_path / "c", progress=False)
-    (tmp_path / "c" / "progress.csv").write_text((tmp_path / "b" / "progress.csv").read_text())  # rows 0..2
-    resumed = train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=5,
-                    log_dir=tmp_path / "c", progress=False)
+KILL_SCRIPT = """
+import sys
+from matrl_nb.matrl import MATRLConfig, train
+train("matrix/iterated_matching_pennies", "MATRL", MATRLConfig(steps_per_iter=256, hidden=(16, 16), checkpoint_every=2),
+      seed=3, iterations=10_000, log_dir=sys.argv[1], progress=False)
+"""
+
+
+def test_resume_after_kill_loses_no_iteration(tmp_path):
+    "SIGKILL a run after some checkpoints; the resumed log has every iteration exactly once, the first ones unchanged."
+    import signal, subprocess, sys, time
+    d = tmp_path / "run"
+    p = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(d)])
+    try:
+        t0 = time.time()
+        while time.time() - t0 < 120:
+            csv = d / "progress.csv"
+            if csv.exists() and len(csv.read_text().splitlines()) >= 6: break  # >= 5 rows: 2 checkpoints written
+            time.sleep(0.05)
+    finally:
+        p.send_signal(signal.SIGKILL); p.wait()
+    ck = torch.load(d / "checkpoint.pt", weights_only=False)
+    cfg = MATRLConfig(steps_per_iter=256, hidden=(16, 16), checkpoint_every=2)
+    n = ck["iteration"] + 4
+    resumed = train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=n, log_dir=d, progress=False)
+    assert resumed.iteration.tolist() == list(range(n))  # none lost, none twice
+    assert (resumed.env_steps.diff().dropna() == 256).all()
+    full = train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=ck["iteration"] + 1, progress=False)
     keep = [c for c in full.columns if c not in TIMING_COLUMNS]
-    pd.testing.assert_frame_equal(full[keep], resumed[keep])
-    a = pd.read_csv(tmp_path / "a" / "progress.csv")[keep]
-    assert a.equals(pd.read_csv(tmp_path / "c" / "progress.csv")[keep])
+    # up to the checkpoint the log is the uninterrupted run's (afterwards the environments restart)
+    pd.testing.assert_frame_equal(full[keep], resumed[keep].iloc[:len(full)], check_dtype=False)
+
+
+def test_episode_spanning_batches_counted_once():
+    "10-round episodes span 8-step batches (per copy); every finished episode is logged once, with its whole length."
+    df = train("matrix/iterated_coordination", "IL", MATRLConfig(steps_per_iter=16, n_envs=2, hidden=(8, 8)),
+               seed=0, iterations=10, progress=False)
+    # 2 copies x 8 steps x 10 iterations = 80 steps per copy: 8 episodes of 10 rounds per copy
+    assert df.episodes.sum() == 16 and (df.episode_length.dropna() == 10).all()
 
 
 def test_same_seed_same_csv(tmp_path):
@@ -123,7 +153,10 @@ def test_same_seed_same_csv(tmp_path):
     b = train("matrix/iterated_coordination", "MATRL", cfg, seed=1, iterations=3, log_dir=tmp_path / "b", progress=False)
     keep = [c for c in a.columns if c not in TIMING_COLUMNS]
     assert a[keep].equals(b[keep])
-    assert {"team_return", "rho_player_0", "nash_conv", "fallback", "kl_player_1", "ess", "M1_10", "t_br"} <= set(a.columns)
+    assert {"team_return", "rho_player_0", "nash_conv", "fallback", "kl_player_1", "ess", "M1_10", "t_br",
+            "episode_length", "steps_per_s"} <= set(a.columns)
+    assert {f"{p}_{s}_player_0" for p in ("tpr", "br") for s in PPO_STATS} <= set(a.columns)
+    assert np.isfinite(a[[f"br_{s}_player_1" for s in PPO_STATS]].to_numpy(float)).all()
 
 
 @pytest.mark.parametrize("bad,name", [(dict(lr=-1e-3), "lr"), (dict(clip=0), "clip"), (dict(gamma=2), "gamma"),
@@ -146,6 +179,12 @@ def test_bad_algo_env_and_action_space():
     envs.register("test/weird", lambda: Weird(envs.MATRIX_GAMES["coordination"]))
     with pytest.raises(ValueError, match="action-space mismatch"):
         train("test/weird", "IL", iterations=1, progress=False)
+    with pytest.raises(ValueError, match="envs.register"):
+        train(42, "IL", iterations=1, progress=False)
+    with pytest.raises(ValueError, match="n_envs"):
+        MATRLConfig(steps_per_iter=100, n_envs=3)
+    with pytest.raises(ValueError, match="seed"):
+        train("matrix/coordination", "IL", seed=1.7, iterations=1, progress=False)
     with pytest.raises(ValueError, match="init_probs"):
         train("matrix/coordination", "IL", MATRLConfig(init_probs=((0.5, 0.5),)), iterations=1, progress=False)
 
@@ -178,3 +217,10 @@ def test_run_seeds_parallel_matches_serial(tmp_path):
     keep = [c for c in par.columns if c not in TIMING_COLUMNS]
     assert sorted(par.seed.unique()) == [0, 1] and (tmp_path / "seed_1" / "progress.csv").exists()
     pd.testing.assert_frame_equal(par[keep], ser[keep])
+
+
+def test_env_factory_instead_of_a_name():
+    "An unregistered PettingZoo env, passed as a factory, trains like a registered one."
+    game = lambda: envs.MatrixGameEnv(envs.MATRIX_GAMES["coordination"], horizon=5)
+    df = train(game, "MATRL", MATRLConfig(steps_per_iter=80, hidden=(8, 8)), seed=0, iterations=2, progress=False)
+    assert len(df) == 2 and np.isfinite(df.team_return).all()

@@ -125,41 +125,42 @@ def test_mixture_density_ratio_matches_hand(hopper):
         np.testing.assert_allclose(rho + (1 - rho) * np.exp(lph - lp), hand, rtol=1e-5)
 
 
-def test_br_weight_in_matrl_update_matches_hand(monkeypatch):
-    """matrl_update's best-response weight c_-i = clip(prod_{j!=i} (rho_j + (1-rho_j) r_j), 1-c, 1+c), with r_j
-    the predicted/current Gaussian density ratio, recomputed here from the networks with scipy."""
+def test_br_weight_matches_hand():
+    """The best-response weight c_-i = clip(prod_{j!=i} (rho_j + (1-rho_j) r_j), 1-c, 1+c), with r_j the
+    predicted/current Gaussian density ratio recomputed here from the networks with scipy."""
     env = make("mujoco/hopper-3x1")
-    cfg = matrl.MATRLConfig(steps_per_iter=64, hidden=(16, 16), force_rho=0.3, is_clip=0.5, policy_iters=2, br_iters=2)
-    nets, opts = matrl.build_learners(env, cfg, seed=0)
-    ro = matrl.collect(env, nets, 64, seed=0, generator=torch.Generator().manual_seed(0))
-    calls, real = [], matrl.ppo_update
-    def spy(net, opt, b, **kw):
-        calls.append((net, kw.get("weight")))
-        return real(net, opt, b, **kw)
-    monkeypatch.setattr(matrl, "ppo_update", spy)
-    monkeypatch.setattr(matrl, "BR_SHORTCUT", False)
-    st = matrl.matrl_update(nets, opts, ro, "MATRL", cfg, [1, 2, 3], np.random.default_rng(0))
-    n = 3
-    assert len(calls) == 2 * n and all(w is None for _, w in calls[:n])
+    cfg = matrl.MATRLConfig(steps_per_iter=64, n_envs=2, hidden=(16, 16), is_clip=0.5, policy_iters=2)
+    learners = matrl.build_learners(env, cfg, seed=0)
+    groups = ppo.agent_groups([l.net for l in learners])
+    assert groups == [[0, 2], [1]]  # the middle joint sees 9 floats, the others 8
+    copies = matrl.EnvCopies([make("mujoco/hopper-3x1") for _ in range(2)], groups, seed=0)
+    ro = matrl.collect(copies, [ppo.AgentStack([learners[i].net for i in g]) for g in groups], 32,
+                       torch.Generator().manual_seed(0))
+    batches, _ = matrl.make_batches(ro, cfg)
+    pred = [l.clone() for l in learners]
+    matrl.trust_payoff_step(pred, ro, batches, cfg, [1, 2, 3], critic=False)
+    n, logp = 3, ro.logp.reshape(-1, 3)
     r = np.zeros((64, n))
-    for j, (pred, _) in enumerate(calls[:n]):  # the predicted policies after the TPR step
-        with torch.no_grad():
-            mu, sd = pred.forward_pi(ro.obs[j]).double().numpy(), pred.log_std.exp().double().numpy()
-        r[:, j] = np.exp(norm.logpdf(ro.act[j].double().numpy(), mu, sd).sum(-1) - ro.logp[:, j])
-    rho = np.asarray(st["rho"])
-    assert np.allclose(rho, 0.3)
+    for g, b in zip(groups, batches):
+        for j, i in enumerate(g):
+            with torch.no_grad():
+                mu, sd = pred[i].net.forward_pi(b.obs[j]).double().numpy(), pred[i].net.log_std.exp().double().numpy()
+            r[:, i] = np.exp(norm.logpdf(b.act[j].double().numpy(), mu, sd).sum(-1) - logp[:, i])
+    np.testing.assert_allclose(np.exp(matrl.policy_log_probs(pred, ro, batches) - logp), r, rtol=1e-4)
+    rho = np.array([0.3, 0.6, 0.1])
+    c = matrl.br_weights(matrl.aggregate(rho, r), cfg.is_clip)
     for i in range(n):
         others = [j for j in range(n) if j != i]
         hand = np.clip(np.prod(rho[others] + (1 - rho[others]) * r[:, others], 1), 0.5, 1.5)
-        np.testing.assert_allclose(calls[n + i][1].numpy(), hand, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(c[:, i], hand, rtol=1e-6)
 
 
 # ---------------------------------------------------------------- smoke runs
 @pytest.mark.parametrize("algo", matrl.ALGOS)
 def test_ppo_algorithms_smoke(algo):
-    df = matrl.train("mujoco/hopper-3x1", algo, matrl.MATRLConfig(steps_per_iter=150, hidden=(32, 32)), seed=0,
+    df = matrl.train("mujoco/hopper-3x1", algo, matrl.MATRLConfig(steps_per_iter=160, hidden=(32, 32)), seed=0,
                      iterations=2, progress=False)
-    assert list(df.env_steps) == [150, 300]
+    assert list(df.env_steps) == [160, 320]
     assert np.isfinite(df.team_return).all()
     if algo != "IL":
         assert np.isfinite(df.filter(like="rho_").to_numpy(float)).all()
