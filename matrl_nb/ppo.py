@@ -176,7 +176,7 @@ class AgentStack:
         return pi, v, per[0][0][1], log_std
 
     def freeze(self):
-        "Stack the current parameters once (no gradient) for a rollout, where they do not change."
+        "Stack the current parameters once, without gradients, for a rollout (where they do not change)."
         with torch.no_grad(): self._frozen = self._heads()
         return self
 
@@ -203,8 +203,13 @@ class AgentStack:
     def act(self, obs, generator: torch.Generator):
         "Sample actions for obs (k, B, ...): actions, their log-probabilities (k, B) and values (k, B)."
         out, v, log_std = self.evaluate(obs)
-        ls = None if log_std is None else log_std.expand_as(out)
-        a = _sample(out, ls, generator)
+        if self.discrete:  # inverse-CDF sampling from `generator` alone
+            lsm = torch.log_softmax(out, -1)
+            u = torch.rand(out.shape[:-1] + (1,), generator=generator)
+            a = torch.clamp((lsm.exp().cumsum(-1) < u).sum(-1), max=out.shape[-1] - 1)
+            return a, lsm.gather(-1, a.unsqueeze(-1)).squeeze(-1), v
+        ls = log_std.expand_as(out)
+        a = out + ls.exp() * torch.randn(out.shape, generator=generator)
         return a, _log_prob(out, a, ls)[0], v
 
     @torch.no_grad()
@@ -267,12 +272,53 @@ class Batch:
     val: torch.Tensor
     adv: torch.Tensor   # normalised for the policy loss
     ret: torch.Tensor
+    uniq: tuple | None = None  # (distinct observations (k, U, ...), each sample's row among them (k, T))
+
+    def __post_init__(self):
+        # Matrix and grid games revisit a handful of observations (Switch4: about 20 cells per agent), so the
+        # networks run on the distinct ones and the outputs are gathered: the same values (the gradients are
+        # summed in another order), at a fraction of the cost of 2,000 rows through 128x128 layers.
+        if self.uniq is not None or self.obs.ndim != 3 or self.obs.shape[1] < 64: return
+        per = [_unique_rows(o.numpy()) for o in self.obs]
+        U = max(len(u) for u, _ in per)
+        if U * 4 > self.obs.shape[1]: return
+        uobs = torch.zeros((len(per), U) + self.obs.shape[2:], dtype=self.obs.dtype)
+        for i, (u, _) in enumerate(per): uobs[i, :len(u)] = torch.from_numpy(u)  # rows past an agent's count: never gathered
+        self.uniq = (uobs, torch.from_numpy(np.stack([inv for _, inv in per])))
+
+    def policy_value(self, stack: "AgentStack", idx=None, policy: bool = True, value: bool = True):
+        """Log-probabilities and entropies of the batch's actions, and values, (k, m) each, under the stack's
+        networks at the samples `idx` (k, m) (all samples if None); None for a part not asked for."""
+        rows = torch.arange(self.obs.shape[0])[:, None]
+        act = self.act if idx is None else self.act[rows, idx]
+        if self.uniq is None:
+            out, v, log_std = stack.evaluate(self.obs if idx is None else self.obs[rows, idx], policy, value)
+            lp, ent = (None, None) if out is None else _log_prob(out, act, None if log_std is None else log_std.expand_as(out))
+            return lp, ent, v
+        out, v, log_std = stack.evaluate(self.uniq[0], policy, value)
+        sel = self.uniq[1] if idx is None else torch.gather(self.uniq[1], 1, idx)
+        v = None if v is None else torch.gather(v, 1, sel)     # gather (not fancy indexing): a cheap backward
+        if out is None: return None, None, v
+        if log_std is not None:
+            o = torch.gather(out, 1, sel.unsqueeze(-1).expand(-1, -1, out.shape[-1]))
+            return (*_log_prob(o, act, log_std.expand_as(o)), v)
+        lsm = torch.log_softmax(out, -1)                        # on the distinct rows, then gathered
+        ent = torch.gather(-(lsm.exp() * lsm).sum(-1), 1, sel)
+        logp = torch.gather(lsm.flatten(1), 1, sel * out.shape[-1] + act.long())
+        return logp, ent, v
 
     def explained_variance(self) -> np.ndarray:
         "1 - Var(R - V) / Var(R) of the critic that collected the batch, per agent (NaN when Var(R) = 0)."
         var = self.ret.var(1)
         ev = 1 - (self.ret - self.val).var(1) / var
         return torch.where(var > 0, ev, torch.nan).numpy().astype(float)
+
+def _unique_rows(x: np.ndarray):
+    "Distinct rows of a 2-D array and each row's index among them (numpy on a byte view: ~8x torch.unique)."
+    x = np.ascontiguousarray(x.reshape(len(x), -1))
+    v = x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).ravel()
+    _, first, inv = np.unique(v, return_index=True, return_inverse=True)
+    return x[first], inv.astype(np.int64)
 
 PPO_STATS = ("pg_loss", "v_loss", "entropy", "approx_kl", "clipfrac", "epochs", "explained_var")
 
@@ -315,12 +361,10 @@ def ppo_update(learners: list[Learner], b: Batch, cfg: PPOConfig, iters: int, ge
         if cfg.minibatches > 1: order = torch.stack([torch.randperm(T, generator=g) for g in generators])
         else: order = torch.arange(T).expand(k, T)
         for idx in torch.tensor_split(order, cfg.minibatches, dim=1):
-            obs = b.obs[rows, idx]
             do_pol = pol_on.any()
-            out, v, log_std = stack.evaluate(obs, policy=do_pol, value=value)
+            logp, ent, v = b.policy_value(stack, idx, policy=do_pol, value=value)
             loss = 0.0
             if do_pol:
-                logp, ent = _log_prob(out, b.act[rows, idx], None if log_std is None else log_std.expand_as(out))
                 log_ratio = logp - b.logp[rows, idx]
                 ratio = log_ratio.exp()
                 kl = ((ratio - 1) - log_ratio).mean(1)
