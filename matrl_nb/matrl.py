@@ -1377,6 +1377,274 @@ def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations
         with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
     return pd.concat(dfs, ignore_index=True)
 
+# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a8
+def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig) -> np.ndarray:
+    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages, each
+    agent's scaled by its standard deviation (a positive scale per agent leaves the Nash equilibria as they are)."""
+    from matrl_nb.meta_game import meta_game_from_samples
+    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip))
+
+def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, dict]:
+    """Step 4: rho, each agent's probability of keeping its current policy: fixed by the algorithm or the
+    configuration, else a Nash equilibrium of M (when no solver reaches its tolerance: rho = 1, counted)."""
+    n = M.shape[0]
+    info = dict(nash_conv=np.nan, nash_method="", converged=np.nan, fallback=0)
+    if algo.rho is not None: return np.full(n, float(algo.rho)), info
+    if cfg.force_rho is not None: return np.full(n, float(cfg.force_rho)), info
+    from matrl_nb.nash import solve_nash
+    res = solve_nash(M, method=cfg.nash_method, select=cfg.nash_select, rng=rng)
+    info.update(nash_conv=float(res.nash_conv), nash_method=str(res.method), converged=float(bool(res.converged)))
+    if res.converged: return np.clip(np.asarray(res.rho, np.float64), 0.0, 1.0), info
+    info["fallback"] = 1
+    return np.ones(n), info
+
+# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a9
+def aggregate(rho, ratios) -> np.ndarray:
+    """Step 5, the trust stable region: the density ratio of pibar_j = rho_j pi_j + (1 - rho_j) pihat_j to the
+    behaviour policy pi_j, per sample: rho_j + (1 - rho_j) r_j, (N, n). No network has to hold pibar."""
+    rho = np.asarray(rho, np.float64)
+    return rho[None, :] + (1 - rho[None, :]) * ratios
+
+def br_weights(density, is_clip: float) -> np.ndarray:
+    "c_-i(t) = clip(prod_{j != i} pibar_j / pi_j, 1 - c, 1 + c) for every agent i, (N, n)."
+    n = density.shape[1]
+    return np.stack([np.clip(np.prod(np.delete(density, i, 1), 1), 1 - is_clip, 1 + is_clip) for i in range(n)], 1)
+
+# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
+def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
+    """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from
+    its current policy (or, as options, from its prediction or the aggregate); the critic trains here."""
+    stats = [None] * len(learners)
+    for grp, b in zip(ro.groups, batches):
+        gl = [learners[i] for i in grp]
+        if (cfg.br_shortcut and cfg.br_start == "current" and cfg.br_iters == cfg.policy_iters
+                and np.all(c[:, grp] == 1.0)):
+            # c == 1: the BR's actor update is the TPR's; take it, then train the critic as IL would
+            for i in grp: learners[i].load(predictions[i])
+            if gl[0].net.separable:
+                out = ppo_update(gl, b, cfg.ppo, cfg.policy_iters, _generators(seeds, grp), policy=False)
+                for i, s in zip(grp, out): stats[i] = s
+                continue
+        for i in grp:
+            if cfg.br_start == "predicted": learners[i].load(predictions[i])
+            elif cfg.br_start == "aggregated": _interpolate(learners[i].net, learners[i].net, predictions[i].net, float(rho[i]))
+        w = torch.as_tensor(c[:, grp].T.copy(), dtype=torch.float32)
+        for i, s in zip(grp, ppo_update(gl, b, cfg.ppo, cfg.br_iters, _generators(seeds, grp), weight=w)): stats[i] = s
+    return stats
+
+@torch.no_grad()
+def _interpolate(dst_net, net_a, net_b, w_a: float):
+    for p, pa, pb in zip(dst_net.parameters(), net_a.parameters(), net_b.parameters()):
+        p.copy_(w_a * pa + (1 - w_a) * pb)
+
+def aggregate_parameters(learners, predictions, rho):
+    """MATRL without best response: theta <- rho theta + (1 - rho) theta_hat (an approximation of the mixture
+    pibar by one network); a separable net keeps the TPR's critic, trained on this batch, and its optimiser."""
+    for i, (lrn, pred) in enumerate(zip(learners, predictions)):
+        w = float(rho[i])
+        critic = [p.detach().clone() for p in pred.net.v.parameters()] if lrn.net.separable else None
+        _interpolate(lrn.net, lrn.net, pred.net, w)
+        if critic is not None:
+            with torch.no_grad():
+                for p, q in zip(lrn.net.v.parameters(), critic): p.copy_(q)
+        lrn.opt.load_state_dict(copy.deepcopy(pred.opt.state_dict()))
+
+# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b1
+def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, seeds, nash_rng) -> dict:
+    """Steps 2-7 of Algorithm 2 on the batch `ro`, as `algo` says: updates `learners` in place and returns the
+    iteration's statistics. `seeds[i]` seeds agent i's minibatches (the same for its TPR and BR updates)."""
+    algo = get_algorithm(algo)
+    n = len(learners)
+    batches, adv = make_batches(ro, cfg)
+    st = {"rho": np.full(n, np.nan), "payoffs": None, "nash_conv": np.nan, "nash_method": "",
+          "converged": np.nan, "fallback": 0, "ess": np.nan, "br": [dict.fromkeys(PPO_STATS, np.nan)] * n}
+    t0 = time.perf_counter()
+    if algo.next_policy == "prediction":               # IL: the trust payoff region step is the update
+        st["tpr"] = trust_payoff_step(learners, ro, batches, cfg, seeds, critic=True)
+        st.update(t_tpr=time.perf_counter() - t0, t_meta=0.0, t_br=0.0)
+        return st
+    predictions = [l.clone() for l in learners]        # 2. pihat_i, from a copy of pi_i and its optimiser
+    st["tpr"] = trust_payoff_step(predictions, ro, batches, cfg, seeds, critic=algo.next_policy == "aggregate")
+    t1 = time.perf_counter()
+    logp_cur = ro.logp.reshape(-1, n)
+    logp_pred = policy_log_probs(predictions, ro, batches)
+    r = np.exp(logp_pred - logp_cur)
+    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
+    w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
+    rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
+    st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
+    t2 = time.perf_counter()
+    if algo.next_policy == "aggregate": aggregate_parameters(learners, predictions, rho)
+    else:                                              # 5.-6. trust stable region, best response
+        c = br_weights(aggregate(rho, r), cfg.is_clip)
+        st["br"] = best_response(learners, predictions, ro, batches, c, rho, cfg, seeds)
+    st.update(t_tpr=t1 - t0, t_meta=t2 - t1, t_br=time.perf_counter() - t2)
+    return st
+
+def _ess(w) -> float:
+    "Kish's effective sample size of importance weights `w`, as a fraction of the batch."
+    from matrl_nb.meta_game import effective_sample_size
+    return float(effective_sample_size(w)) / len(w)
+
+# %% ../nbs/04_matrl_ppo.ipynb #a2dc211f
+def _iter_seeds(seed: int, it: int, n: int):
+    ss = np.random.SeedSequence([int(seed), int(it)])
+    s = ss.generate_state(n + 3, dtype=np.uint32)
+    return int(s[0]), int(s[1]), [int(x) for x in s[2:2 + n]], np.random.default_rng(int(s[-1]))
+
+def _env_factory(env, env_kwargs) -> Callable:
+    "A function that builds one copy of `env`: a registered name, or a callable returning a ParallelEnv."
+    kw = dict(env_kwargs or {})
+    if isinstance(env, str):
+        _envs.make(env, **kw).close()   # fail here, with the registry's message, if the name is unknown
+        return lambda: _envs.make(env, **kw)
+    if callable(env): return lambda: env(**kw)
+    raise ValueError(f"env must be a registered name (one of {', '.join(_envs.list_envs())}; add yours with "
+                     f"matrl_nb.envs.register) or a callable returning a PettingZoo ParallelEnv, got {type(env).__name__}")
+
+def build_learners(env, cfg: MATRLConfig, seed: int) -> list[Learner]:
+    "One `ActorCritic` and optimiser per agent of `env`, initialised from `seed`."
+    agents = list(env.possible_agents)
+    _check_spaces(env, agents)
+    if cfg.init_probs is not None and len(cfg.init_probs) != len(agents):
+        raise ValueError(f"init_probs has {len(cfg.init_probs)} entries for {len(agents)} agents")
+    torch.manual_seed(int(seed))
+    nets = [ActorCritic(env.observation_space(a), env.action_space(a), cfg.hidden, cfg.torso, cfg.init_log_std,
+                        None if cfg.init_probs is None else cfg.init_probs[i]) for i, a in enumerate(agents)]
+    return [Learner(nt, make_optimizer(nt.parameters(), cfg)) for nt in nets]
+
+def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_total, kls):
+    n = len(agents)
+    row = {"iteration": it, "env_steps": env_steps, "episodes": len(ro.episode_returns)}
+    er = ro.episode_returns
+    team = er.sum(1) if team_mode == "sum" else er[:, 0]
+    row["team_return"] = float(team.mean()) if len(er) else np.nan
+    row["episode_length"] = float(ro.episode_lengths.mean()) if len(er) else np.nan
+    for i, a in enumerate(agents): row[f"return_{a}"] = float(er[:, i].mean()) if len(er) else np.nan
+    for i, a in enumerate(agents): row[f"rho_{a}"] = float(st["rho"][i])
+    row.update(nash_conv=st["nash_conv"], nash_method=st["nash_method"], converged=st["converged"],
+               fallback=fallback_total)
+    for i, a in enumerate(agents): row[f"kl_{a}"] = kls[i]
+    for i, a in enumerate(agents):
+        p = np.nan
+        if learners[i].net.discrete:
+            with torch.no_grad():
+                p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
+        row[f"pi0_{a}"] = p
+    row["ess"] = st["ess"]
+    for i in range(n):
+        for k in range(2 ** n):
+            bits = format(k, f"0{n}b")
+            row[f"M{i}_{bits}"] = np.nan if st["payoffs"] is None else float(st["payoffs"][(i,) + tuple(map(int, bits))])
+    for part in ("tpr", "br"):
+        for s in PPO_STATS:
+            for i, a in enumerate(agents): row[f"{part}_{s}_{a}"] = float(st[part][i][s])
+    return row
+
+def _behaviour_kl(learners, ro, batches) -> list[float]:
+    "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
+    lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
+    return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
+
+def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
+          log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
+    """Run `iterations` iterations of `algo` (one of `ALGOS`) on `env` (a registered name, or a callable that
+    returns a PettingZoo parallel env); one row per iteration."""
+    algo_ = get_algorithm(algo)
+    cfg = config if config is not None else MATRLConfig()
+    if not isinstance(cfg, MATRLConfig): raise ValueError(f"config must be a MATRLConfig, got {type(cfg).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
+        raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
+    torch.set_num_threads(1)
+    factory = _env_factory(env, env_kwargs)
+    envs = [factory() for _ in range(cfg.n_envs)]
+    e0 = envs[0]
+    if e0.metadata.get("team_reward") not in ("sum", "shared"):
+        raise ValueError("the environment must set metadata['team_reward'] to 'sum' or 'shared'")
+    agents = list(e0.possible_agents)
+    learners = build_learners(e0, cfg, seed)
+    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
+    env_name = env if isinstance(env, str) else f"{getattr(env, '__module__', '')}.{getattr(env, '__qualname__', repr(env))}"
+    meta = dict(env=env_name, env_kwargs=env_kwargs or {}, algo=algo_.name, seed=int(seed), config=cfg.to_dict(),
+                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
+    start, env_steps, fallback, rows = 0, 0, 0, []
+    log_dir = Path(log_dir) if log_dir is not None else None
+    csv = ckpt = None
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
+        if ckpt.exists():
+            c = torch.load(ckpt, weights_only=False)
+            if c["meta"] != meta:
+                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
+                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
+            for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
+            start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
+            if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
+                lines = csv.read_text().splitlines(keepends=True)
+                kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
+                csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
+        elif csv.exists(): csv.unlink()
+    # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
+    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
+    from tqdm.auto import tqdm
+    bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
+               initial=start, total=iterations)
+    T = cfg.steps_per_iter // cfg.n_envs
+    for it in bar:
+        t0 = time.perf_counter()
+        _, gen_seed, upd_seeds, nash_rng = _iter_seeds(seed, it, len(agents))
+        stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
+        ro = collect(copies, stacks, T, torch.Generator().manual_seed(gen_seed))
+        t_roll = time.perf_counter() - t0
+        st = matrl_update(learners, ro, algo_, cfg, upd_seeds, nash_rng)
+        env_steps += cfg.steps_per_iter
+        fallback += st["fallback"]
+        kls = _behaviour_kl(learners, ro, make_batches(ro, cfg)[0])
+        row = _row(it, env_steps, ro, st, agents, e0.metadata["team_reward"], learners, copies.probe, fallback, kls)
+        wall = time.perf_counter() - t0
+        row.update(t_rollout=t_roll, t_tpr=st["t_tpr"], t_meta=st["t_meta"], t_br=st["t_br"], wall_time=wall,
+                   steps_per_s=cfg.steps_per_iter / wall)
+        rows.append(row)
+        if csv is not None:
+            pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
+            if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
+                tmp = ckpt.with_suffix(".tmp")
+                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
+                            "nets": [l.net.state_dict() for l in learners],
+                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
+                os.replace(tmp, ckpt)
+        if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
+    copies.close()
+    return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
+
+# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
+def _train_one(args):
+    env, algo, config, seed, iterations, log_dir, env_kwargs = args
+    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
+    return df.assign(seed=seed)
+
+def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
+              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
+    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
+    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
+    seeds = [int(s) for s in seeds]
+    if not seeds: raise ValueError("seeds is empty")
+    if config is not None and type(config) is not lib.MATRLConfig:
+        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
+    get_algorithm(algo)
+    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
+        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
+    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
+            for s in seeds]
+    processes = min(len(seeds), processes or os.cpu_count() or 1)
+    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
+    else:
+        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
+    return pd.concat(dfs, ignore_index=True)
+
 # %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
 def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
     """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from

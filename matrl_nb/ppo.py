@@ -323,19 +323,25 @@ def _unique_rows(x: np.ndarray):
 PPO_STATS = ("pg_loss", "v_loss", "entropy", "approx_kl", "clipfrac", "epochs", "explained_var")
 
 # %% ../nbs/04b_ppo.ipynb #b1e4c0a7
-def _clip_and_step(learners, pol_on, value, max_grad_norm):
-    "Per agent: drop the gradients of a part that does not train, clip each part's norm, step its optimiser."
-    for i, lrn in enumerate(learners):
-        actor, critic = lrn.net.param_groups() if lrn.net.separable else (list(lrn.net.parameters()), [])
-        if not pol_on[i] and lrn.net.separable:
+def _clip_and_step(learners, parts, pol_on, value, max_grad_norm):
+    """Per agent: drop the gradients of a part that does not train, clip each part's gradient norm to
+    `max_grad_norm` (as `torch.nn.utils.clip_grad_norm_` does, for all agents' parts in two fused calls),
+    and step the agent's own optimiser."""
+    live = []
+    for i, (actor, critic) in enumerate(parts):
+        if not pol_on[i] and learners[i].net.separable:
             for p in actor: p.grad = None      # Adam skips a parameter without a gradient: its state stays
         if not value:
             for p in critic: p.grad = None
-        if max_grad_norm:
-            for g in (actor, critic):
-                g = [p for p in g if p.grad is not None]
-                if g: nn.utils.clip_grad_norm_(g, max_grad_norm)
-        lrn.opt.step()
+        live += [g for g in ([p for p in actor if p.grad is not None], [p for p in critic if p.grad is not None]) if g]
+    if max_grad_norm and live:
+        grads = [p.grad for g in live for p in g]
+        sq = torch.stack(torch._foreach_norm(grads)) ** 2
+        sizes = [len(g) for g in live]
+        norms = torch.stack([x.sum() for x in torch.split(sq, sizes)]).sqrt()
+        coef = torch.clamp(max_grad_norm / (norms + 1e-6), max=1.0)
+        torch._foreach_mul_(grads, [c for c, n in zip(coef, sizes) for _ in range(n)])
+    for l in learners: l.opt.step()
 
 def ppo_update(learners: list[Learner], b: Batch, cfg: PPOConfig, iters: int, generators: list,
                weight=None, policy: bool = True, value: bool = True) -> list[dict]:
@@ -356,6 +362,8 @@ def ppo_update(learners: list[Learner], b: Batch, cfg: PPOConfig, iters: int, ge
     acc = {s: np.zeros(k) for s in ("pg_loss", "entropy", "clipfrac", "v_loss")}
     steps, vsteps, kl_last = np.zeros(k), 0, np.zeros(k)
     rows = torch.arange(k)[:, None]
+    # the parameter groups whose gradient norms are clipped apart: actor and critic (or the whole net with a torso)
+    parts = [l.net.param_groups() if separable else (list(l.net.parameters()), []) for l in learners]
     for _ in range(iters):
         if not (pol_on.any() or value): break
         if cfg.minibatches > 1: order = torch.stack([torch.randperm(T, generator=g) for g in generators])
@@ -394,7 +402,7 @@ def ppo_update(learners: list[Learner], b: Batch, cfg: PPOConfig, iters: int, ge
             if not torch.is_tensor(loss): continue
             for l in learners: l.opt.zero_grad(set_to_none=True)
             loss.backward()
-            _clip_and_step(learners, pol_on, value, cfg.max_grad_norm)
+            _clip_and_step(learners, parts, pol_on, value, cfg.max_grad_norm)
         if not separable and not pol_on[0]: break
     ev = b.explained_variance()
     out = []
