@@ -293,11 +293,9 @@ def play(env, script, seed: int = 0):
     return np.array(rewards), observations, ends
 
 # %% ../nbs/06_grid_worlds.ipynb #2892aaa3
-import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -307,27 +305,21 @@ GRID_ENVS = {"checkers": "grid/checkers", "switch4": "grid/switch4"}
 ALL_ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
 
 def run_job(job: dict) -> pd.DataFrame:
-    """One (env, algo, seed) run: `job` has env, algo, seed, iterations, matrl_config, vd_config, log_dir.
+    """One (env, algo, seed) run: `job` has env, algo, seed, iterations, matrl_config, vd_config, log_dir and
+    optionally env_kwargs (an environment variant, e.g. {"reward": "team"}: its own log folder).
     Returns one row per iteration (2,000 env steps by default) with at least env_steps and team_return."""
     from matrl_nb import matrl, value_decomposition as vd
     env, algo, seed, iters = job["env"], job["algo"], int(job["seed"]), int(job["iterations"])
-    log_dir = Path(job["log_dir"]) / env.replace("/", "_") / algo / f"seed_{seed}"
+    env_kwargs = dict(job.get("env_kwargs") or {})
+    variant = "".join(f"_{k}-{env_kwargs[k]}" for k in sorted(env_kwargs))
+    log_dir = Path(job["log_dir"]) / (env.replace("/", "_") + variant) / algo / f"seed_{seed}"
     t0 = time.time()
     if algo in matrl.ALGOS:
-        df = matrl.train(env, algo, job["matrl_config"], seed, iters, log_dir, progress=False)
+        df = matrl.train(env, algo, job["matrl_config"], seed, iters, log_dir, env_kwargs=env_kwargs, progress=False)
         df = df[df.env_steps <= iters * job["matrl_config"].steps_per_iter]  # a longer run's log: its first iters
     elif algo in vd.VD_ALGOS:
-        cfg = job["vd_config"]
-        total = iters * cfg.log_every
-        key = json.dumps({"env": env, "algo": algo, "seed": seed, "total": total, "cfg": asdict(cfg)}, sort_keys=True, default=str)
-        csv, meta = log_dir / "progress.csv", log_dir / "config.json"
-        if csv.exists() and meta.exists() and meta.read_text() == key:
-            df = pd.read_csv(csv)
-        else:
-            df = vd.train(env, algo, cfg, seed, total)
-            log_dir.mkdir(parents=True, exist_ok=True)
-            df.to_csv(csv, index=False)
-            meta.write_text(key)
+        cfg = job["vd_config"]  # resumable: progress.csv + checkpoint.pt in log_dir (a longer log is read, not cut)
+        df = vd.train(env, algo, cfg, seed, iters * cfg.log_every, log_dir, env_kwargs=env_kwargs)
     else:
         raise ValueError(f"unknown algorithm {algo!r}; valid: {', '.join(ALL_ALGOS)}")
     return df.assign(env=env, algo=algo, seed=seed, job_wall_s=time.time() - t0)
