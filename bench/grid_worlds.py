@@ -5,14 +5,17 @@ time per iteration relative to IL's, measured side by side in one run (one proce
     .venv/bin/python bench/grid_worlds.py --smoke    # <= 60 s: 1 iteration of 500 steps
 
 The machine is shared, so the absolute numbers move with its load; the ratios measured in the same run are
-the meaningful part. Algorithms are interleaved (round-robin over repeats) so that load changes hit all alike."""
+the meaningful part. Algorithms are interleaved (round-robin over repeats) so that load changes hit all alike.
+VDN/QMIX are timed in their steady state: after untimed windows that fill the replay buffer with its first batch
+of 32 episodes, so that every timed window includes training (one step per 8 finished episodes)."""
 import argparse
+import math
 import time
 
 import numpy as np
 import torch
 
-from matrl_nb.envs import random_steps_per_s
+from matrl_nb.envs import make, random_steps_per_s
 from matrl_nb.matrl import MATRLConfig, train as matrl_train
 from matrl_nb.value_decomposition import VDConfig, train as vd_train
 
@@ -21,12 +24,16 @@ ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
 
 def one(env_name: str, algo: str, steps: int, iters: int) -> float:
     "Wall seconds per iteration of `steps` env steps (rollout + update) for `algo`."
-    t = time.perf_counter()
     if algo in ("VDN", "QMIX"):
-        # learning starts after half an iteration, as in a long run's steady state it updates every 2 steps
-        vd_train(env_name, algo, VDConfig(log_every=steps, learning_starts=steps // 4), seed=0, total_steps=steps * iters)
-    else:
-        matrl_train(env_name, algo, MATRLConfig(steps_per_iter=steps), seed=0, iterations=iters, progress=False)
+        # steady state: untimed windows first, until the buffer holds a batch (32 episodes) and training runs in
+        # every timed window; each window's own wall time (collection, training, one greedy episode) is in its row
+        cfg = VDConfig(log_every=steps)
+        warm = math.ceil(cfg.batch_size * make(env_name).metadata["episode_limit"] / steps)
+        df = vd_train(env_name, algo, cfg, seed=0, total_steps=steps * (warm + iters))
+        assert df.train_steps.iloc[warm - 1] > 0, "timed windows without training"
+        return float(np.median(steps / df.steps_per_s.iloc[warm:]))
+    t = time.perf_counter()
+    matrl_train(env_name, algo, MATRLConfig(steps_per_iter=steps), seed=0, iterations=iters, progress=False)
     return (time.perf_counter() - t) / iters
 
 
@@ -39,7 +46,7 @@ def main():
     steps, iters, repeats = (500, 1, 1) if a.smoke else (2000, 2, a.repeats or 2)
     t0 = time.time()
     for env_name in ("grid/checkers", "grid/switch4"):
-        for al in ("MATRL", "VDN"): one(env_name, al, 200, 1)  # warm-up (imports, first-call costs), not timed
+        for al in ("MATRL",): one(env_name, al, 200, 1)  # warm-up (imports, first-call costs), not timed
         print(f"== {env_name}: random-action env alone {random_steps_per_s(env_name, 2000 if not a.smoke else 500):,.0f} steps/s")
         secs = {al: [] for al in ALGOS}
         for _ in range(repeats):

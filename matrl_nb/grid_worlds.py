@@ -12,12 +12,13 @@ import numpy as np
 from pettingzoo import ParallelEnv
 
 # %% auto #0
-__all__ = ['RULES', 'ACTION_MEANINGS', 'DOWN', 'LEFT', 'UP', 'RIGHT', 'NOOP', 'CHECKERS_REWARDS', 'CELL_CODES', 'GRID_ENVS',
-           'ALL_ALGOS', 'MaGymParallelEnv', 'CheckersEnv', 'Switch4Env', 'checkers_env', 'switch4_env', 'play',
-           'run_job', 'run_jobs', 'final_return']
+__all__ = ['RULES', 'REWARDS', 'ACTION_MEANINGS', 'DOWN', 'LEFT', 'UP', 'RIGHT', 'NOOP', 'CHECKERS_REWARDS', 'CELL_CODES',
+           'CHECKERS_OBS', 'FOOD_CELLS', 'SWITCH4_OBS', 'GRID_ENVS', 'ALL_ALGOS', 'MaGymParallelEnv', 'CheckersEnv',
+           'Switch4Env', 'checkers_env', 'switch4_env', 'play', 'run_job', 'run_jobs', 'final_return']
 
 # %% ../nbs/06_grid_worlds.ipynb #822bcb26
-RULES = ("paper", "ma-gym-0.0.14")
+RULES = ("paper", "ma-gym-0.0.14")   # reward rules (Checkers: agent 0's food values; Switch4: arrived agents' cost)
+REWARDS = ("individual", "team")     # each agent its own reward, or every agent the team's (the sum)
 ACTION_MEANINGS = ("down", "left", "up", "right", "noop")  # ma-gym's action indices
 DOWN, LEFT, UP, RIGHT, NOOP = range(5)
 
@@ -28,28 +29,50 @@ def _magym(env_id: str):
         warnings.simplefilter("ignore")
         return gym.make(f"ma_gym:{env_id}").unwrapped
 
-def _check_rules(rules: str) -> str:
-    if rules not in RULES:
-        raise ValueError(f"unknown rules {rules!r}; valid rules: {', '.join(RULES)}")
-    return rules
+def _check_choice(what: str, value, valid) -> str:
+    "`value` if it is one of `valid`, else a ValueError that lists the valid names."
+    if not isinstance(value, str) or value not in valid:
+        raise ValueError(f"unknown {what} {value!r}; valid {what}: {', '.join(valid)}")
+    return value
+
+def _check_rules(rules: str) -> str: return _check_choice("rules", rules, RULES)
 
 class MaGymParallelEnv(ParallelEnv):
-    "A ma-gym grid world as a PettingZoo `ParallelEnv`; subclasses say how to read rewards and endings."
-    metadata = {"render_modes": [], "team_reward": "sum"}
+    """A ma-gym grid world as a PettingZoo `ParallelEnv`; subclasses say how to observe, reward and end.
+    Options: `rules` (reward rules, `RULES`), `obs` (observation variant, the subclass's `OBS`), `clock`
+    (append step / episode limit to every observation), `reward` (`REWARDS`). `metadata` names all of them."""
+    metadata = {"render_modes": []}
+    OBS: tuple = ()
 
-    def __init__(self, env_id: str, rules: str = "paper"):
+    def __init__(self, env_id: str, rules: str = "paper", obs: str | None = None, clock: bool = False,
+                 reward: str = "individual"):
         self.rules = _check_rules(rules)
+        self.obs = _check_choice("obs", obs if obs is not None else self.OBS[0], self.OBS)
+        if not isinstance(clock, (bool, np.bool_)): raise TypeError(f"clock must be True or False, got {clock!r}")
+        self.clock, self.reward = bool(clock), _check_choice("reward", reward, REWARDS)
         self.env_id = env_id
         self._env = _magym(env_id)
         self.n_agents = self._env.n_agents
         self.possible_agents = [f"agent_{i}" for i in range(self.n_agents)]
         self.agents = []
         self._t = None
-        self.metadata = {**type(self).metadata, "name": f"grid/{env_id}", "rules": rules}
-        dim = self._obs_dim()
+        self.metadata = {**type(self).metadata, "name": f"grid/{env_id}", "rules": self.rules, "obs": self.obs,
+                         "clock": self.clock, "reward": self.reward,
+                         # matrl_nb's contract: "sum" = team return is the sum of the agents' rewards,
+                         # "shared" = every agent already receives the team reward
+                         "team_reward": "sum" if self.reward == "individual" else "shared",
+                         "episode_limit": self.max_steps, "variant": self.variant}
+        dim = self._obs_dim() + int(self.clock)
         self.observation_spaces = {a: gymnasium.spaces.Box(-np.inf, np.inf, (dim,), np.float32)
                                    for a in self.possible_agents}
         self.action_spaces = {a: gymnasium.spaces.Discrete(5) for a in self.possible_agents}
+        self._state_space = gymnasium.spaces.Box(-np.inf, np.inf, (sum(f[1] for f in self.state_fields()),), np.float32)
+
+    @property
+    def variant(self) -> str:
+        "The variant in words, for figure labels: e.g. 'obs=paper+clock, reward=team, rules=paper'."
+        clock = "+clock" if self.clock and self.obs != "clock" else ""
+        return f"obs={self.obs}{clock}, reward={self.reward}, rules={self.rules}"
 
     def observation_space(self, agent): return self.observation_spaces[agent]
     def action_space(self, agent): return self.action_spaces[agent]
@@ -85,6 +108,7 @@ class MaGymParallelEnv(ParallelEnv):
         raw_obs, raw_rew, _, raw_info = self._env.step(acts)
         self._t += 1
         rew, terminated = self._rewards(raw_rew)
+        if self.reward == "team": rew = [float(sum(rew))] * self.n_agents
         truncated = (not terminated) and self._t >= self.max_steps
         obs, infos = self._obs(raw_obs), self._infos()
         agents = self.agents
@@ -94,19 +118,45 @@ class MaGymParallelEnv(ParallelEnv):
         if terminated or truncated: self.agents = []
         return obs, rewards, term, trunc, infos
 
+    # the true global state (QMIX's mixer input): see each subclass's `state_fields`
+    def state_fields(self) -> list[tuple[str, int, str]]:
+        "The fields of `state()`, in order: (name, size, meaning)."
+        raise NotImplementedError
+
+    def state_space(self) -> gymnasium.spaces.Box:
+        "The `Box` that `state()` lies in (its size is the sum of `state_fields()`'s sizes)."
+        return self._state_space
+
     def state(self) -> np.ndarray:
-        "The global state: every agent's observation, concatenated (QMIX's mixer input)."
-        return np.concatenate([self._last_obs[a] for a in self.possible_agents])
+        "The environment's true global state (not the agents' views): the fields of `state_fields()`, concatenated."
+        if self._t is None: raise ValueError("call reset() before state()")
+        return np.asarray(self._state(), dtype=np.float32)
+
+    def split_state(self, s) -> dict[str, np.ndarray]:
+        "A state vector cut into its named fields (see `state_fields`)."
+        s = np.asarray(s)
+        if s.shape != self._state_space.shape:
+            raise ValueError(f"state must have shape {self._state_space.shape}, got {s.shape}")
+        out, k = {}, 0
+        for name, size, _ in self.state_fields(): out[name], k = s[k:k + size], k + size
+        return out
+
+    def clock_value(self) -> float:
+        "The clock feature: steps taken in this episode / episode limit (0 after reset, 1 at the limit)."
+        return self._t / self.max_steps
 
     def _obs(self, raw):
-        self._last_obs = {a: np.asarray(o, dtype=np.float32) for a, o in zip(self.possible_agents, self._observe(raw))}
+        views = self._observe(raw)
+        if self.clock: views = [list(v) + [self.clock_value()] for v in views]
+        self._last_obs = {a: np.asarray(o, dtype=np.float32) for a, o in zip(self.possible_agents, views)}
         return dict(self._last_obs)
 
     # hooks
-    def _obs_dim(self) -> int: raise NotImplementedError
+    def _obs_dim(self) -> int: raise NotImplementedError   # without the clock
     def _on_reset(self): pass
-    def _observe(self, raw): return raw
+    def _observe(self, raw): return raw                    # the per-agent views without the clock
     def _rewards(self, raw_rew): raise NotImplementedError
+    def _state(self): raise NotImplementedError
     def _infos(self): return {a: {} for a in self.possible_agents}
     def render(self): return self._env.render(mode="rgb_array")
     def close(self): self._env.close()
@@ -115,15 +165,21 @@ class MaGymParallelEnv(ParallelEnv):
 CHECKERS_REWARDS = {"paper": {0: {"lemon": -5, "apple": 5}, 1: {"lemon": -1, "apple": 1}},
                     "ma-gym-0.0.14": {0: {"lemon": -10, "apple": 10}, 1: {"lemon": -1, "apple": 1}}}
 CELL_CODES = {"empty": 0.0, "lemon": 1.0, "apple": 2.0, "agent": 3.0, "wall": -1.0}  # ma-gym's OBSERVATION_MEANING
+CHECKERS_OBS = ("paper", "onehot")  # the paper's 11-float view, ma-gym 0.0.14's 47-float one-hot view
+FOOD_CELLS = tuple((r, c) for r in range(3) for c in range(6))  # the food columns 0-5, row-major
 
 class CheckersEnv(MaGymParallelEnv):
-    "ma-gym `Checkers-v0`: 2 agents, apples and lemons; `rules='paper'` restores agent 0's +-5 and the 11-float view."
-    def __init__(self, rules: str = "paper"):
-        super().__init__("Checkers-v0", rules)
-        # ma-gym reads its reward table from this attribute at every step: the one place the rules live.
-        self._env.agent_reward = {i: dict(r) for i, r in CHECKERS_REWARDS[rules].items()}
+    """ma-gym `Checkers`: 2 agents, apples and lemons. `rules='paper'` restores agent 0's +-5; `obs` picks the
+    paper's 11-float view or ma-gym 0.0.14's one-hot one, `clock` appends step/100; `reward='team'` gives every
+    agent the team reward."""
+    OBS = CHECKERS_OBS
 
-    def _obs_dim(self): return 11 if self.rules == "paper" else 47
+    def __init__(self, rules: str = "paper", obs: str = "paper", clock: bool = False, reward: str = "individual"):
+        super().__init__("Checkers-v0", rules, obs, clock, reward)  # the clock is appended here (= ma-gym's Checkers-v2)
+        # ma-gym reads its reward table from this attribute at every step: the one place the rules live.
+        self._env.agent_reward = {i: dict(r) for i, r in CHECKERS_REWARDS[self.rules].items()}
+
+    def _obs_dim(self): return 11 if self.obs == "paper" else 47
 
     def _cell_code(self, r: int, c: int) -> float:
         if not (0 <= r < 3 and 0 <= c < 8): return CELL_CODES["wall"]
@@ -133,7 +189,7 @@ class CheckersEnv(MaGymParallelEnv):
         return CELL_CODES["empty"]
 
     def _observe(self, raw):
-        if self.rules != "paper": return raw
+        if self.obs == "onehot": return raw  # ma-gym 0.0.14's own view
         out = []
         for i in range(self.n_agents):
             r, c = self._env.agent_pos[i]
@@ -144,17 +200,40 @@ class CheckersEnv(MaGymParallelEnv):
     def _rewards(self, raw_rew):
         return list(raw_rew), self._env._food_count["apple"] == 0
 
+    def state_fields(self):
+        return [("pos_agent_0", 2, "agent 0's (row/2, column/7)"), ("pos_agent_1", 2, "agent 1's (row/2, column/7)"),
+                ("apples", 18, "1 where an apple is left, cells (r, c) of columns 0-5, row-major"),
+                ("lemons", 18, "1 where a lemon is left, same cells"),
+                ("clock", 1, "steps taken / episode limit (100)")]
+
+    def food_map(self) -> tuple[np.ndarray, np.ndarray]:
+        "(apples, lemons) left, each a 3x6 0/1 array over the food columns 0-5 (read from ma-gym's grid)."
+        g = self._env._full_obs
+        apples = np.array([[float("R" in g[r][c]) for c in range(6)] for r in range(3)], np.float32)
+        lemons = np.array([[float("Y" in g[r][c]) for c in range(6)] for r in range(3)], np.float32)
+        return apples, lemons
+
+    def _state(self):
+        pos = [[p[0] / 2, p[1] / 7] for p in (self._env.agent_pos[i] for i in range(self.n_agents))]
+        apples, lemons = self.food_map()
+        return np.concatenate([np.ravel(pos), apples.ravel(), lemons.ravel(), [self.clock_value()]])
+
     def _infos(self):
         return {a: {"apples_left": int(self._env._food_count["apple"]),
                     "lemons_left": int(self._env._food_count["lemon"])} for a in self.possible_agents}
 
 # %% ../nbs/06_grid_worlds.ipynb #1521df55
-class Switch4Env(MaGymParallelEnv):
-    "ma-gym `Switch4-v0`: 4 agents, one corridor; `rules='paper'` keeps charging arrived agents the step cost."
-    STEP_COST, ARRIVAL = -0.1, 5.0
+SWITCH4_OBS = ("position", "clock")  # the paper's own (row, column); ma-gym Switch4-v2's + step/50
 
-    def __init__(self, rules: str = "paper"):
-        super().__init__("Switch4-v0", rules)
+class Switch4Env(MaGymParallelEnv):
+    """ma-gym `Switch4`: 4 agents, one corridor; `rules='paper'` keeps charging arrived agents the step cost;
+    `obs='clock'` is ma-gym Switch4-v2's view (+ step/50); `reward='team'` gives every agent the team reward."""
+    STEP_COST, ARRIVAL = -0.1, 5.0
+    OBS = SWITCH4_OBS
+
+    def __init__(self, rules: str = "paper", obs: str = "position", reward: str = "individual"):
+        # the clock variant appends step/50 here, the feature ma-gym's Switch4-v2 adds (checked below)
+        super().__init__("Switch4-v0", rules, obs, _check_choice("obs", obs, SWITCH4_OBS) == "clock", reward)
         self._arrived = [False] * self.n_agents
 
     def _obs_dim(self): return 2
@@ -173,19 +252,30 @@ class Switch4Env(MaGymParallelEnv):
             rew = list(raw_rew)
         return rew, all(self._arrived)
 
+    def state_fields(self):
+        return [(f"pos_agent_{i}", 2, f"agent {i}'s (row/2, column/6)") for i in range(4)] + \
+               [("clock", 1, "steps taken / episode limit (50)")]
+
+    def _state(self):
+        pos = [[p[0] / 2, p[1] / 6] for p in (self._env.agent_pos[i] for i in range(self.n_agents))]
+        return np.concatenate([np.ravel(pos), [self.clock_value()]])
+
     def _infos(self):
         return {a: {"arrived": bool(self._arrived[i])} for i, a in enumerate(self.possible_agents)}
 
 # %% ../nbs/06_grid_worlds.ipynb #70605e2c
-def checkers_env(rules: str = "paper", **kw) -> CheckersEnv:
-    "ma-gym Checkers (2 agents) as a PettingZoo parallel env; `rules` in `RULES`."
-    if kw: raise ValueError(f"unknown Checkers options {sorted(kw)}; the only option is rules")
-    return CheckersEnv(rules)
+def checkers_env(rules: str = "paper", obs: str = "paper", clock: bool = False, reward: str = "individual",
+                 **kw) -> CheckersEnv:
+    """ma-gym Checkers (2 agents) as a PettingZoo parallel env. `rules` in `RULES`, `obs` in `CHECKERS_OBS`,
+    `clock` appends step/100, `reward` in `REWARDS`; the defaults are the paper's variant."""
+    if kw: raise ValueError(f"unknown Checkers options {sorted(kw)}; valid options: rules, obs, clock, reward")
+    return CheckersEnv(rules, obs, clock, reward)
 
-def switch4_env(rules: str = "paper", **kw) -> Switch4Env:
-    "ma-gym Switch4 (4 agents) as a PettingZoo parallel env; `rules` in `RULES`."
-    if kw: raise ValueError(f"unknown Switch4 options {sorted(kw)}; the only option is rules")
-    return Switch4Env(rules)
+def switch4_env(rules: str = "paper", obs: str = "position", reward: str = "individual", **kw) -> Switch4Env:
+    """ma-gym Switch4 (4 agents) as a PettingZoo parallel env. `rules` in `RULES`, `obs` in `SWITCH4_OBS`
+    ('clock' = ma-gym Switch4-v2's view), `reward` in `REWARDS`; the defaults are the paper's variant."""
+    if kw: raise ValueError(f"unknown Switch4 options {sorted(kw)}; valid options: rules, obs, reward")
+    return Switch4Env(rules, obs, reward)
 
 # %% ../nbs/06_grid_worlds.ipynb #5ddc2c33
 def play(env, script, seed: int = 0):
@@ -203,11 +293,9 @@ def play(env, script, seed: int = 0):
     return np.array(rewards), observations, ends
 
 # %% ../nbs/06_grid_worlds.ipynb #2892aaa3
-import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -217,27 +305,21 @@ GRID_ENVS = {"checkers": "grid/checkers", "switch4": "grid/switch4"}
 ALL_ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
 
 def run_job(job: dict) -> pd.DataFrame:
-    """One (env, algo, seed) run: `job` has env, algo, seed, iterations, matrl_config, vd_config, log_dir.
+    """One (env, algo, seed) run: `job` has env, algo, seed, iterations, matrl_config, vd_config, log_dir and
+    optionally env_kwargs (an environment variant, e.g. {"reward": "team"}: its own log folder).
     Returns one row per iteration (2,000 env steps by default) with at least env_steps and team_return."""
     from matrl_nb import matrl, value_decomposition as vd
     env, algo, seed, iters = job["env"], job["algo"], int(job["seed"]), int(job["iterations"])
-    log_dir = Path(job["log_dir"]) / env.replace("/", "_") / algo / f"seed_{seed}"
+    env_kwargs = dict(job.get("env_kwargs") or {})
+    variant = "".join(f"_{k}-{env_kwargs[k]}" for k in sorted(env_kwargs))
+    log_dir = Path(job["log_dir"]) / (env.replace("/", "_") + variant) / algo / f"seed_{seed}"
     t0 = time.time()
     if algo in matrl.ALGOS:
-        df = matrl.train(env, algo, job["matrl_config"], seed, iters, log_dir, progress=False)
+        df = matrl.train(env, algo, job["matrl_config"], seed, iters, log_dir, env_kwargs=env_kwargs, progress=False)
         df = df[df.env_steps <= iters * job["matrl_config"].steps_per_iter]  # a longer run's log: its first iters
     elif algo in vd.VD_ALGOS:
-        cfg = job["vd_config"]
-        total = iters * cfg.log_every
-        key = json.dumps({"env": env, "algo": algo, "seed": seed, "total": total, "cfg": asdict(cfg)}, sort_keys=True, default=str)
-        csv, meta = log_dir / "progress.csv", log_dir / "config.json"
-        if csv.exists() and meta.exists() and meta.read_text() == key:
-            df = pd.read_csv(csv)
-        else:
-            df = vd.train(env, algo, cfg, seed, total)
-            log_dir.mkdir(parents=True, exist_ok=True)
-            df.to_csv(csv, index=False)
-            meta.write_text(key)
+        cfg = job["vd_config"]  # resumable: progress.csv + checkpoint.pt in log_dir (a longer log is read, not cut)
+        df = vd.train(env, algo, cfg, seed, iters * cfg.log_every, log_dir, env_kwargs=env_kwargs)
     else:
         raise ValueError(f"unknown algorithm {algo!r}; valid: {', '.join(ALL_ALGOS)}")
     return df.assign(env=env, algo=algo, seed=seed, job_wall_s=time.time() - t0)
