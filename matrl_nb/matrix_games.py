@@ -12,11 +12,14 @@ import numpy as np
 from .nash import solve_nash_2x2_batch
 
 # %% auto #0
-__all__ = ['GAME_CLASSES', 'LEARNERS', 'NAMED_GAMES', 'DEFAULTS', 'START', 'VARIANTS', 'check_payoffs', 'check_policy',
-           'bimatrix', 'values', 'policy_gradients', 'named_game', 'classify_games', 'sample_games',
-           'sample_table1_games', 'nash_equilibria', 'distance_to_nash', 'reference_equilibrium', 'iga_step',
-           'iga_pp_step', 'wolf_iga_step', 'meta_game', 'matrl_iga_step', 'convergence_steps', 'Run', 'simulate',
-           'summarise', 'table1', 'plot_policy_square', 'plot_dynamics', 'explorer']
+__all__ = ['GAME_CLASSES', 'LEARNERS', 'NAMED_GAMES', 'DEFAULTS', 'START', 'VARIANTS', 'RELEASE_SETTINGS', 'RELEASE_PROTOCOL',
+           'OUR_PROTOCOL', 'check_payoffs', 'check_policy', 'bimatrix', 'values', 'policy_gradients', 'named_game',
+           'classify_games', 'sample_games', 'sample_table1_games', 'nash_equilibria', 'distance_to_nash',
+           'reference_equilibrium', 'iga_step', 'iga_pp_step', 'wolf_iga_step', 'meta_game', 'matrl_iga_step',
+           'convergence_steps', 'Run', 'simulate', 'summarise', 'table1', 'plot_policy_square', 'plot_dynamics',
+           'explorer', 'release_game', 'release_games', 'release_filter', 'release_reference_equilibrium', 'release_kl',
+           'release_meta_game', 'release_last_equilibrium', 'release_matrl_step', 'simulate_release',
+           'release_converge_step', 'release_rates', 'table1_release']
 
 # %% ../nbs/00_matrix_games.ipynb #b736277f
 GAME_CLASSES = ("coordination", "anti_coordination", "cyclic", "dominance_solvable")
@@ -368,3 +371,290 @@ def explorer(game: str = "matching_pennies"):
     ui = w.HBox([w.VBox([sl[n] for n in names[:4]]), w.VBox([sl[n] for n in names[4:]]),
                  w.VBox([learners, p0, q0, steps])])
     return w.VBox([w.HTML("a_xy = row player's payoff, b_xy = column player's, when row plays x and column y"), ui, out])
+
+# %% ../nbs/00_matrix_games.ipynb #r17a0011
+RELEASE_SETTINGS = dict(  # matrix_games/run_stateless.py of the release, as published
+    games_per_class=200, iterations=1000, start=(0.9, 0.2), lr=0.02, br_lr=0.03, kl_coeff=100.0,
+    lr_max=0.06, lr_min=0.01, gamma=0.01, tol_squared=2.5e-3)
+
+def _release_payoffs(game_class: str, u) -> np.ndarray:
+    """One game of the release's per-class generator (`matrix_games/stateless_games.py`), drawing its uniforms from
+    `u()` in the release's order; returns (2, 2, 2) = [row player [[a, b], [c, d]], column player [[e, g], [f, h]]]."""
+    if game_class == "coordination":
+        b = u(); d = b + u(); c = d + u(); a = c + u()
+        g = u(); e = g + u(); f = u(); h = f + u()
+    elif game_class == "anti_coordination":
+        a = -u() - 1; c = a + u()
+        if u() < 0.5:
+            b = abs(a) - u() * 0.1
+            d = abs(c) - u() * 0.1 if abs(c) - b < 0 else b - u() * 0.1
+        else:
+            d = c + u() * 0.1; b = d + u() * 0.1
+        e = u(); g = e + u(); h = u(); f = h + u()
+    elif game_class == "cyclic":
+        if u() < 0.5:
+            e = u(); g = e + u(); h = u(); f = h + u()
+            a = 0.5 + u(); c = -a + u() * 0.1; d = abs(c) - u() * 0.1; b = d - u() * 0.1
+        else:
+            g = u(); e = g + u(); f = u(); h = f + u()
+            c = u() + 0.5; a = -c + u() * 0.1; b = abs(a) - u() * 0.1; d = b - u() * 0.1
+    elif game_class == "dominance_solvable":
+        e = u(); g = u(); f = u(); h = u(); a = u(); c = u()
+        if u() < 0.5: b = a + u(); d = u()
+        else: d = c + u(); b = u()
+    else:
+        raise ValueError(f"unknown game class {game_class!r}; valid classes: {', '.join(GAME_CLASSES)}")
+    return np.array([[[a, b], [c, d]], [[e, g], [f, h]]], dtype=float)
+
+def release_game(game_class: str, seed: int) -> np.ndarray:
+    """Game number `seed` of `game_class` as the release draws it: `np.random.seed(seed)` then its generator.
+    We use `np.random.RandomState(seed)`, which gives the same draws without touching NumPy's global state."""
+    if not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    return _release_payoffs(game_class, np.random.RandomState(int(seed)).random_sample)
+
+def release_games(game_class: str, n: int = 200) -> np.ndarray:
+    "Games 0..n-1 of `game_class` (seeds 0..n-1), shape (n, 2, 2, 2): the release's 200 games per class."
+    if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive integer; got {n!r}")
+    return np.stack([release_game(game_class, s) for s in range(n)])
+
+def release_filter(payoffs) -> np.ndarray:
+    """The release's filter, per game: keep it unless support enumeration finds 2 or 4 equilibria (it then `continue`s).
+    Our `nash_equilibria` lists the same equilibria as nashpy's `support_enumeration`, in the same order."""
+    _, ok = nash_equilibria(payoffs)
+    return ~np.isin(ok.sum(1), (2, 4))
+
+def release_reference_equilibrium(points, valid) -> np.ndarray:
+    "WoLF-IGA's equilibrium in the release: `target_nash[0]`, the first one support enumeration yields (pure ones first)."
+    return points[np.arange(len(points)), np.argmax(valid, 1)]
+
+# %% ../nbs/00_matrix_games.ipynb #r17a0013
+def _rel_u(M):
+    "The release's u = m00 - m01 - m10 + m11 of one player's matrices M (G, 2, 2), in its order of operations."
+    return M[:, 0, 0] - M[:, 0, 1] - M[:, 1, 0] + M[:, 1, 1]
+
+def _rel_V(M, a, b):
+    "`matrix_games/util.py: V`: the bilinear value, written in the release's order of operations."
+    return a * b * _rel_u(M) + a * (M[:, 0, 1] - M[:, 1, 1]) + b * (M[:, 1, 0] - M[:, 1, 1]) + M[:, 1, 1]
+
+def _rel_grads(P, a, b):
+    "The release's gradients: `pi_beta * u_alpha + payoff_0[0, 1] - payoff_0[1, 1]` and its column-player twin."
+    A, B = P[:, 0], P[:, 1]
+    return b * _rel_u(A) + A[:, 0, 1] - A[:, 1, 1], a * _rel_u(B) + B[:, 1, 0] - B[:, 1, 1]
+
+def _rel_clip(x):
+    "Python's `max(0.0, min(1.0, x))`, as the release clips: a NaN becomes 1.0."
+    return np.where(np.isnan(x), 1.0, np.clip(x, 0.0, 1.0))
+
+def release_kl(p, q) -> np.ndarray:
+    """`iga_trpo.kl`: Bernoulli KL(p || q), 0 where p or q is exactly 0 or 1; NaN (not an error) where q lies
+    outside [0, 1], as its unclipped prediction often does."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = p * np.log(p / q) + (1 - p) * np.log((1 - p) / (1 - q))
+    return np.where((p == 0) | (q == 0) | (p == 1) | (q == 1), 0.0, k)
+
+def _rel_A_TR(ap, bp, a, b, M):
+    """`util.A_TR`, quirks included: sum over joint actions of (pi'(a) - pi(a)) A(a), except that the (0, 1) term
+    uses the predicted column policy in both products and the (1, 0) term the current one in both."""
+    v = _rel_V(M, a, b)
+    return ((ap * bp - a * b) * (M[:, 0, 0] - v) + (ap * (1 - bp) - a * (1 - bp)) * (M[:, 0, 1] - v)
+            + ((1 - ap) * b - (1 - a) * b) * (M[:, 1, 0] - v) + ((1 - ap) * (1 - bp) - (1 - a) * (1 - b)) * (M[:, 1, 1] - v))
+
+def release_meta_game(P, a, b, a_hat, b_hat) -> np.ndarray:
+    "`iga_trpo.get_meta_game_with_trpo` for every game, shape (G, 2, 2, 2) [game, agent, row strategy, column strategy]."
+    M = np.zeros((len(P), 2, 2, 2))
+    for i in range(2):
+        M[:, i, 0, 1] = _rel_A_TR(a, b_hat, a, b, P[:, i])
+        M[:, i, 1, 0] = _rel_A_TR(a_hat, b, a, b, P[:, i])
+        M[:, i, 1, 1] = _rel_A_TR(a_hat, b_hat, a, b, P[:, i])
+    return M
+
+def release_last_equilibrium(M) -> tuple[np.ndarray, np.ndarray]:
+    """The equilibrium the release keeps: the *last* one nashpy's `support_enumeration` yields for each 2x2 game
+    (pure profiles in the order (0,0), (0,1), (1,0), (1,1), then the completely mixed one). Returns `rho` (G, 2),
+    each player's probability of strategy 0, and a bool mask (G,) of games where none was found (the release
+    would crash there with an unbound variable; we keep rho = 1 and count them)."""
+    A, B = M[:, 0], M[:, 1]
+    G = len(M)
+    rho, found = np.ones((G, 2)), np.zeros(G, dtype=bool)
+    for r, c in ((0, 0), (0, 1), (1, 0), (1, 1)):  # later ones overwrite: the last wins
+        ok = (A[:, r, c] >= A[:, 1 - r, c]) & (B[:, r, c] >= B[:, r, 1 - c])
+        rho[ok] = (1 - r, 1 - c); found |= ok
+    u1, u2 = _rel_u(A), _rel_u(B)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, q = (B[:, 1, 1] - B[:, 1, 0]) / u2, (A[:, 1, 1] - A[:, 0, 1]) / u1
+    mixed = (u1 != 0) & (u2 != 0) & (p > 1e-16) & (1 - p > 1e-16) & (q > 1e-16) & (1 - q > 1e-16)
+    rho[mixed] = np.stack([p, q], 1)[mixed]; found |= mixed
+    return rho, ~found
+
+# %% ../nbs/00_matrix_games.ipynb #r17a0016
+RELEASE_PROTOCOL = dict(generator="release", filter="release", normalise="wolf", convergence="release",
+                        meta_entries="release", kl_push=True, select="last", baselines="release")
+OUR_PROTOCOL = dict(generator="iid", filter="none", normalise="all", convergence="stay",
+                    meta_entries="exact", kl_push=False, select="random", baselines="ours")
+_SWITCH_VALUES = dict(generator=("release", "iid"), filter=("release", "none"), normalise=("wolf", "all"),
+                      convergence=("release", "first", "stay"), meta_entries=("release", "exact"),
+                      kl_push=(True, False), select=("last", "random", "first", "welfare"), baselines=("release", "ours"))
+
+def _check_protocol(switches) -> dict:
+    unknown = set(switches) - set(RELEASE_PROTOCOL)
+    if unknown: raise ValueError(f"unknown protocol switch(es) {sorted(unknown)}; valid: {', '.join(RELEASE_PROTOCOL)}")
+    proto = {**RELEASE_PROTOCOL, **switches}
+    for k, v in proto.items():
+        if not any(v is x or (type(v) is type(x) and v == x) for x in _SWITCH_VALUES[k]):
+            raise ValueError(f"{k} must be one of {_SWITCH_VALUES[k]}; got {v!r}")
+    return proto
+
+def release_matrl_step(P, a, b, lr=0.02, br_lr=0.03, kl_coeff=100.0, meta_entries="release", kl_push=True,
+                       select="last", rng=None):
+    """One step of the release's MATRL-IGA (`iga_trpo.IGA_TRPO`) for every game; returns (a', b', info).
+    Quirks (each switchable for the attribution): the TPR step adds `lr * kl_coeff * KL(p || p + lr g)` to the
+    gradient step, and a NaN there (the unclipped prediction outside [0, 1]) sets the prediction to 1; the
+    meta-game entries are `A_TR` (`meta_entries="release"`) instead of the exact V(p^sigma) - V(p); the last
+    equilibrium of support enumeration is kept (`select="last"`); the aggregated policy adds
+    `kl_coeff * KL(p || p_hat)` and is not clipped; the best response starts from the current policy."""
+    A, B = P[:, 0], P[:, 1]
+    ga, gb = _rel_grads(P, a, b)
+    a_raw, b_raw = a + lr * ga, b + lr * gb
+    if kl_push:
+        kla, klb = release_kl(a, a_raw), release_kl(b, b_raw)
+        a1, b1 = a + lr * (ga + kl_coeff * kla), b + lr * (gb + kl_coeff * klb)
+        nan = np.isnan(a1) | np.isnan(b1)
+    else:
+        a1, b1, nan = a_raw, b_raw, np.zeros(len(P), dtype=bool)
+    a1, b1 = _rel_clip(a1), _rel_clip(b1)
+    M = release_meta_game(P, a, b, a1, b1) if meta_entries == "release" else meta_game(P, a, b, a1, b1)
+    if select == "last": rho, none = release_last_equilibrium(M)
+    else: rho, none = solve_nash_2x2_batch(M, select=select, rng=rng), np.zeros(len(P), dtype=bool)
+    a_bar = rho[:, 0] * a + (1 - rho[:, 0]) * a1 + (kl_coeff * release_kl(a, a1) if kl_push else 0.0)
+    b_bar = rho[:, 1] * b + (1 - rho[:, 1]) * b1 + (kl_coeff * release_kl(b, b1) if kl_push else 0.0)
+    ga_br = b_bar * _rel_u(A) + A[:, 0, 1] - A[:, 1, 1]
+    gb_br = a_bar * _rel_u(B) + B[:, 1, 0] - B[:, 1, 1]
+    info = dict(a_hat=a1, b_hat=b1, rho=rho, a_bar=a_bar, b_bar=b_bar, kl_nan=nan, no_equilibrium=none, meta=M)
+    return _rel_clip(a + br_lr * ga_br), _rel_clip(b + br_lr * gb_br), info
+
+def simulate_release(payoffs, learner: str, steps: int = 1000, p0=0.9, q0=0.2, seed=0, record_meta: bool = False,
+                     **switches):
+    """Run one of `LEARNERS` as the release codes it (`iga.py`, `iga_pp.py`, `wolf.py`, `iga_trpo.py`) on every game.
+    Returns dict(traj=(steps+1, G, 2) policies after each update (row 0 = start), kl_nan, no_equilibrium counts per
+    game, and the meta-games (steps, G, 2, 2, 2) if `record_meta`). Switches: `meta_entries`, `kl_push`, `select`
+    (MATRL-IGA) and `baselines` ("ours": IGA-PP's predictions projected onto [0, 1], WoLF-IGA's equilibrium the
+    mixed one when there is one) as in `RELEASE_PROTOCOL`; the others do not affect a run."""
+    proto = _check_protocol(switches)
+    if learner not in LEARNERS: raise ValueError(f"unknown learner {learner!r}; valid learners: {', '.join(LEARNERS)}")
+    if not isinstance(steps, (int, np.integer)) or steps < 1: raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    P = check_payoffs(payoffs); G = len(P)
+    a, b = check_policy(p0, G, "p0"), check_policy(q0, G, "q0")
+    S = RELEASE_SETTINGS
+    A, B = P[:, 0], P[:, 1]
+    ours = proto["baselines"] == "ours"
+    if learner == "WoLF-IGA":
+        pts, ok = nash_equilibria(P)
+        ref = reference_equilibrium(pts, ok) if ours else release_reference_equilibrium(pts, ok)
+    rng = np.random.default_rng(seed)
+    traj = np.empty((steps + 1, G, 2)); traj[0, :, 0], traj[0, :, 1] = a, b
+    kl_nan, no_eq = np.zeros(G, dtype=int), np.zeros(G, dtype=int)
+    metas = np.empty((steps, G, 2, 2, 2)) if record_meta and learner == "MATRL-IGA" else None
+    for t in range(steps):
+        if learner == "IGA":
+            ga, gb = _rel_grads(P, a, b)
+            a, b = _rel_clip(a + S["lr"] * ga), _rel_clip(b + S["lr"] * gb)
+        elif learner == "IGA-PP":
+            b_pp = b + S["gamma"] * (a * _rel_u(B) + B[:, 1, 0] - B[:, 1, 1])
+            a_pp = a + S["gamma"] * (b * _rel_u(A) + A[:, 0, 1] - A[:, 1, 1])
+            if ours: a_pp, b_pp = np.clip(a_pp, 0, 1), np.clip(b_pp, 0, 1)
+            ga = b_pp * _rel_u(A) + A[:, 0, 1] - A[:, 1, 1]
+            gb = a_pp * _rel_u(B) + B[:, 1, 0] - B[:, 1, 1]
+            a, b = _rel_clip(a + S["lr"] * ga), _rel_clip(b + S["lr"] * gb)
+        elif learner == "WoLF-IGA":
+            la = np.where(_rel_V(A, a, b) > _rel_V(A, ref[:, 0], b), S["lr_min"], S["lr_max"])
+            lb = np.where(_rel_V(B, a, b) > _rel_V(B, a, ref[:, 1]), S["lr_min"], S["lr_max"])
+            ga, gb = _rel_grads(P, a, b)
+            a, b = _rel_clip(a + la * ga), _rel_clip(b + lb * gb)
+        else:
+            a, b, info = release_matrl_step(P, a, b, S["lr"], S["br_lr"], S["kl_coeff"], proto["meta_entries"],
+                                            proto["kl_push"], proto["select"], rng)
+            kl_nan += info["kl_nan"]; no_eq += info["no_equilibrium"]
+            if metas is not None: metas[t] = info["meta"]
+        traj[t + 1, :, 0], traj[t + 1, :, 1] = a, b
+    return dict(traj=traj, kl_nan=kl_nan, no_equilibrium=no_eq, meta=metas)
+
+# %% ../nbs/00_matrix_games.ipynb #r17a0017
+def release_converge_step(traj, points, valid, runs_on: bool = False) -> np.ndarray:
+    """The release's `converge_step` per game from a trajectory (T+1, G, 2) (row 0 = start, row t = after t updates):
+    the loop index i = t - 1 of the first update after which both coordinates are within 0.05 of one equilibrium
+    (`(x - e)**2 < 2.5e-3`); 0 means "not converged". The start is never checked, and a hit after the first update
+    (i = 0) is recorded as 0: IGA, IGA-PP and MATRL-IGA stop there and count as not converged, WoLF-IGA
+    (`runs_on=True`, its loop has no `break`) records its next hit instead."""
+    x = np.asarray(traj, dtype=float)[1:]
+    if x.ndim != 3 or x.shape[2] != 2: raise ValueError(f"traj must have shape (T+1, G, 2); got {np.shape(traj)}")
+    close = ((x[:, :, None, 0] - points[None, :, :, 0]) ** 2 < RELEASE_SETTINGS["tol_squared"]) & \
+            ((x[:, :, None, 1] - points[None, :, :, 1]) ** 2 < RELEASE_SETTINGS["tol_squared"])
+    hit = (close & valid[None]).any(-1)             # (T, G): hit after update i
+    if runs_on: hit = hit.copy(); hit[0] = False    # i = 0 is overwritten by the next hit
+    first = np.argmax(hit, 0)
+    return np.where(hit.any(0), first, 0)
+
+def _rates(conv: dict, steps: dict, normalise: str) -> dict:
+    if normalise not in ("wolf", "all"): raise ValueError(f"normalise must be 'wolf' or 'all'; got {normalise!r}")
+    if normalise == "wolf" and "WoLF-IGA" not in conv: raise ValueError("normalise='wolf' needs WoLF-IGA's results")
+    out = {}
+    for name, c in conv.items():
+        c = np.asarray(c, dtype=bool)
+        den = int(np.asarray(conv["WoLF-IGA"]).sum()) if normalise == "wolf" else len(c)
+        n = int(c.sum())
+        out[name] = (n / den if den else float("nan"), float(np.asarray(steps[name])[c].mean()) if n else float("nan"))
+    return out
+
+def release_rates(converge_steps: dict, normalise: str = "wolf") -> dict:
+    """Per learner: (rate, mean steps) from converge steps (0 = not converged) as `run_stateless.py` prints them:
+    rate = converged games / games WoLF-IGA converged on (`normalise="wolf"`) or / all games (`"all"`); mean steps
+    = `valid_mean`, the mean over the converged games (NaN where none; the release prints 0). A rate is NaN where
+    its denominator is 0 (the release would divide by zero)."""
+    S = {k: np.asarray(v) for k, v in converge_steps.items()}
+    return _rates({k: v > 0 for k, v in S.items()}, S, normalise)
+
+# %% ../nbs/00_matrix_games.ipynb #r17a0018
+def _protocol_games(game_class, n, generator, seed):
+    if generator == "release": return release_games(game_class, n)
+    return sample_games(game_class, n, seed=[seed, GAME_CLASSES.index(game_class)])
+
+def table1_release(n_per_class: int = 200, steps: int = 1000, seed=0, classes=GAME_CLASSES, _cache=None,
+                   **switches):
+    """Table 1 under the release's protocol (`RELEASE_PROTOCOL`), or with some of its parts switched to ours
+    (`OUR_PROTOCOL` names the alternatives): one row per (class, algorithm) with `rate` (a fraction, after the
+    protocol's normalisation), `mean_steps`, `games` (after the filter), `converged`, `wolf_converged` and
+    `rate_all` (converged / games). `convergence="first"`/`"stay"` use our Euclidean test (first hit / stays to
+    the horizon); their steps count updates, the release's count loop indices (one fewer)."""
+    import pandas as pd
+    proto = _check_protocol(switches)
+    cache = {} if _cache is None else _cache
+    rows = []
+    for c in classes:
+        if c not in GAME_CLASSES: raise ValueError(f"unknown game class {c!r}; valid classes: {', '.join(GAME_CLASSES)}")
+        P = _protocol_games(c, n_per_class, proto["generator"], seed)
+        if proto["filter"] == "release": P = P[release_filter(P)]
+        pts, ok = nash_equilibria(P)
+        conv, steps_by = {}, {}
+        for learner in LEARNERS:
+            run_keys = ("baselines",) if learner != "MATRL-IGA" else ("meta_entries", "kl_push", "select")
+            key = (c, n_per_class, steps, seed, proto["generator"], proto["filter"], learner) + tuple(proto[k] for k in run_keys)
+            if key not in cache:
+                cache[key] = simulate_release(P, learner, steps=steps, seed=seed, **{k: proto[k] for k in run_keys})["traj"]
+            traj = cache[key]
+            if proto["convergence"] == "release":
+                s = release_converge_step(traj, pts, ok, runs_on=learner == "WoLF-IGA")
+                conv[learner], steps_by[learner] = s > 0, s
+            else:  # ours: Euclidean distance to the nearest equilibrium, step t = after t updates, the start counts
+                dist = np.stack([distance_to_nash(pts, ok, x[:, 0], x[:, 1]) for x in traj])
+                first, stay = convergence_steps(dist)
+                s = first if proto["convergence"] == "first" else stay
+                conv[learner], steps_by[learner] = s >= 0, s
+        rates = _rates(conv, steps_by, proto["normalise"])
+        wolf_n = int(conv["WoLF-IGA"].sum())
+        for learner in LEARNERS:
+            n_conv = int(conv[learner].sum())
+            rows.append({"class": c, "algorithm": learner, "rate": rates[learner][0], "mean_steps": rates[learner][1],
+                         "games": len(P), "converged": n_conv, "wolf_converged": wolf_n,
+                         "rate_all": n_conv / len(P) if len(P) else float("nan")})
+    return pd.DataFrame(rows)

@@ -10,7 +10,8 @@ import itertools
 import numpy as np
 
 # %% auto #0
-__all__ = ['profiles', 'profile_weights', 'meta_game_from_samples', 'effective_sample_size', 'meta_game_exact']
+__all__ = ['RELEASE_CMA_SETTINGS', 'profiles', 'profile_weights', 'meta_game_from_samples', 'effective_sample_size',
+           'meta_game_exact', 'meta_game_release', 'interaction_terms', 'prediction_dominant']
 
 # %% ../nbs/02_meta_game.ipynb #6b6ca085
 def _as_batch(name, x, like=None):
@@ -46,12 +47,16 @@ def profile_weights(logp_cur, logp_pred, clip=None) -> np.ndarray:
     if clip is not None: w = np.clip(w, 1 - clip, 1 + clip)
     return w.reshape((T,) + (2,) * n)
 
-def meta_game_from_samples(adv, logp_cur, logp_pred, clip=None) -> np.ndarray:
+def meta_game_from_samples(adv, logp_cur, logp_pred, clip=None, centred=False) -> np.ndarray:
     """The sample meta-game, shape `(n,) + (2,)*n`: entry `[i][sigma]` is $\\frac1T\\sum_t (w_\\sigma(t)-1)\\,A_i(t)$,
-    the importance-sampled expected advantage of agent i under profile sigma (0 exactly at the all-current profile)."""
+    the importance-sampled expected advantage of agent i under profile sigma (0 exactly at the all-current profile).
+    With `centred=True` each agent's batch-mean advantage is subtracted first, $A_i \\to A_i-\\bar A_i$: a second
+    control variate (valid because $\\mathbb E_\\pi[w_\\sigma]=1$) that removes a lagging critic's common offset."""
+    if not isinstance(centred, (bool, np.bool_)): raise TypeError(f"centred must be True or False, got {centred!r}")
     A = _as_batch("adv", adv)
     lc = _as_batch("logp_cur", logp_cur, ("adv", A.shape))
     lp = _as_batch("logp_pred", logp_pred, ("adv", A.shape))
+    if centred: A = A - A.mean(0)
     w = profile_weights(lc, lp, clip)
     T, n = A.shape
     M = (w.reshape(T, -1) - 1.0).T @ A / T  # (2^n, n)
@@ -109,3 +114,99 @@ def meta_game_exact(adv, pi_cur, pi_pred, state_dist=None) -> np.ndarray:
         M[(slice(None),) + tuple(sigma)] = np.einsum(spec, A, *pols, d) - base
     M[(slice(None),) + (0,) * n] = 0.0
     return M
+
+# %% ../nbs/02_meta_game.ipynb #e1f2a3b1
+def _release_typo_profile(sigma):
+    "The profile the release's 3- and 4-player constructors actually evaluate for `sigma` (misspelt 'origin')."
+    s = tuple(int(x) for x in sigma)
+    n = len(s)
+    if n == 3 and s == (1, 0, 0): return (1, 0, 1)
+    if n == 4 and s[3] == 0 and s not in ((0, 0, 0, 0), (1, 0, 0, 0)): return s[:3] + (1,)
+    return s
+
+def meta_game_release(adv, logp_cur, logp_pred, release_typos: bool = False) -> np.ndarray:
+    """The original release's meta-game (for the "MATRL-release-meta" ablation only), shape `(n,) + (2,)*n`:
+    `M[i][sigma] = mean(A_i normalised) * mean(prod_{j: sigma_j=1} r_j)` in float32, `M[i][0...0] = 0`.
+    Advantages are normalised per agent to mean 0 and (population) std 1, a zero std replaced by 1, as the
+    release's buffer does. `release_typos=True` also reproduces its 3- and 4-player constructors' misspelt
+    strategy name (the last agent counted as switching in some profiles). Entries are ~1e-8: see the text."""
+    if not isinstance(release_typos, (bool, np.bool_)): raise TypeError(f"release_typos must be True or False, got {release_typos!r}")
+    A = _as_batch("adv", adv)
+    lc = _as_batch("logp_cur", logp_cur, ("adv", A.shape))
+    lp = _as_batch("logp_pred", logp_pred, ("adv", A.shape))
+    T, n = A.shape
+    A = A.astype(np.float32)
+    sd = A.std(0)
+    sd = np.where(sd == 0, np.float32(1), sd)
+    A = (A - A.mean(0)) / sd
+    r = np.exp(lp.astype(np.float32) - lc.astype(np.float32))  # (T, n), float32 like the release's TF graph
+    a_mean = A.mean(0)                                           # one number per agent, ~1e-8
+    M = np.zeros((n,) + (2,) * n)
+    for sigma in profiles(n):
+        if not sigma.any(): continue                             # the release writes 0 there
+        s = _release_typo_profile(sigma) if release_typos else tuple(int(x) for x in sigma)
+        w = np.ones(T, dtype=np.float32)
+        for j in range(n):
+            if s[j]: w = w * r[:, j]
+        M[(slice(None),) + tuple(int(x) for x in sigma)] = (a_mean * np.float32(w.mean())).astype(float)
+    return M
+
+# %% ../nbs/02_meta_game.ipynb #d0a1b2c2
+def _check_meta_game(M) -> np.ndarray:
+    M = np.asarray(M, dtype=float)
+    if M.ndim < 2 or M.shape != (M.shape[0],) + (2,) * M.shape[0] or M.shape[0] == 0:
+        raise ValueError(f"meta-game must have shape (n,) + (2,)*n, got {M.shape}")
+    if not np.all(np.isfinite(M)): raise ValueError("meta-game contains NaN or inf")
+    return M
+
+def _unit(n, *agents):
+    "The pure profile (as an index tuple) in which exactly `agents` play their predictions."
+    s = [0] * n
+    for a in agents: s[a] = 1
+    return tuple(s)
+
+def interaction_terms(M) -> np.ndarray:
+    """Second-order interaction terms of a meta-game `M` (shape `(n,) + (2,)*n`), shape `(n, n)`:
+    entry `[i, j]` is $M_i[e_i+e_j]-M_i[e_i]-M_i[e_j]+M_i[\\mathbf 0]$ ($e_k$: only agent k plays its prediction;
+    $M_i[\\mathbf 0]=0$ for the estimators of this module), which equals $\\overline{d_id_jA_i}$ for the sample
+    meta-game. The diagonal is 0 by definition."""
+    M = _check_meta_game(M)
+    n = M.shape[0]
+    I = np.zeros((n, n))
+    z = (0,) * n
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                I[i, j] = M[i][_unit(n, i, j)] - M[i][_unit(n, i)] - M[i][_unit(n, j)] + M[i][z]
+    return I
+
+# %% ../nbs/02_meta_game.ipynb #d0a1b2c4
+def prediction_dominant(M, strict: bool = True) -> np.ndarray:
+    """For each agent i of a meta-game `M` (shape `(n,) + (2,)*n`), whether playing its prediction is a
+    (strictly, if `strict`) dominant meta-strategy: $M_i[\\sigma_i=1,\\sigma_{-i}] > M_i[\\sigma_i=0,\\sigma_{-i}]$
+    (`>=` if not strict) for every profile $\\sigma_{-i}$ of the others. Shape `(n,)`, dtype bool."""
+    if not isinstance(strict, (bool, np.bool_)): raise TypeError(f"strict must be True or False, got {strict!r}")
+    M = _check_meta_game(M)
+    out = np.zeros(M.shape[0], dtype=bool)
+    for i in range(M.shape[0]):
+        gain = np.take(M[i], 1, axis=i) - np.take(M[i], 0, axis=i)
+        out[i] = bool(np.all(gain > 0)) if strict else bool(np.all(gain >= 0))
+    return out
+
+# %% ../nbs/02_meta_game.ipynb #e1f2a3b4
+RELEASE_CMA_SETTINGS = dict(
+    implementation="nash_solver3/cmaes.py (own CMA-ES, not the cma package)",
+    sigma0=0.3,                       # initial step size
+    x0="uniform in [0, 1]^N",         # N = 2n: both strategies' weights of every agent
+    dimension="N = 2n",
+    popsize="floor(4 + 3 ln N)",      # 8, 9, 10 for n = 2, 3, 4
+    popsize_by_n={2: 8, 3: 9, 4: 10},
+    parents="popsize / 2, log weights",
+    bounds=None,                      # each agent's pair normalised by |x| / sum |x| inside the objective
+    stop_fitness=1e-10,               # success: Lyapunov value <= 1e-10 (absolute)
+    max_evaluations="1e4 * N / 2",    # 20,000 / 30,000 / 40,000 for n = 2, 3, 4, over all restarts
+    max_evaluations_by_n={2: 20_000, 3: 30_000, 4: 40_000},
+    tolfun=1e-12, tolxup=1e4, condition_cov_max=1e14,
+    restart="new random mean, population doubled",
+    on_failure="rho = 1 (keep the current policies)",
+)
