@@ -176,7 +176,7 @@ def equilibria_2x2(payoffs) -> list:
     then the completely mixed one. In a degenerate game with a continuum of equilibria every equilibrium
     is on a segment between two returned ones."""
     P = check_payoffs(payoffs)
-    if P.shape[0] != 2: raise ValueError(f"equilibria_2x2 needs a 2-player game, got n = {P.shape[0]}")
+    if P.shape[0] != 2: raise ValueError(f"payoffs: equilibria_2x2 needs a 2-player game, got n = {P.shape[0]}")
     A, B = P[0].tolist(), P[1].tolist()
     tol = _TIE * _scale(P)
     a0, a1 = A[0][0] - A[1][0], A[0][1] - A[1][1]   # row's gain from strategy 0 when column plays 0 / 1
