@@ -68,6 +68,7 @@ def test_failing_notebook_is_reported_and_others_run(tmp_path, monkeypatch):
     r = rp.run_notebook(bad, "smoke", progress=False)
     assert "cell 1" in r.error and "ValueError" in r.error and "boom" in r.error
     assert json.loads(bad.read_text()) == src  # a failed run never overwrites the notebook
+    if r.kept: __import__("shutil").rmtree(r.kept)  # the failed run's staging folder, kept for a look
 
 
 # ---- staging: a failed or killed run changes nothing; a cheaper preset never overwrites a costlier one ----
@@ -129,6 +130,7 @@ def test_failure_after_a_figure_changes_nothing(layout, capsys):
     assert "cell 2" in out and "RuntimeError" in out and "nothing was moved into place" in out
     kept = Path(out.split("partial outputs are in ")[1].split()[0])
     assert (kept / "outputs" / "quick" / "98_demo.png").exists()  # the figure was written, but only staged
+    __import__("shutil").rmtree(kept)
     assert rp.STAGING_ENV not in __import__("os").environ
 
 
