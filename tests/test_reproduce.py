@@ -168,9 +168,13 @@ def test_sigkill_midway_changes_nothing(layout):
               "rp.ROOT, rp.NBS_DIR, rp.FIGURES_DIR = root, root / 'nbs', root / 'figures'\n"
               "os.environ['TEST_PARENT_PID'] = str(os.getpid())\n"
               "rp.main(['--preset', 'quick', '--no-progress', '98'])\n")
+    import shutil, tempfile, time
+    t0 = time.time()
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert r.returncode == -9, r.stderr[-2000:]
     assert snapshot(layout) == before
+    for d in Path(tempfile.gettempdir()).glob("matrl_nb_stage_98_demo_*"):  # the killed run's staging folder
+        if d.stat().st_mtime >= t0 - 1: shutil.rmtree(d, ignore_errors=True)
 
 
 def test_smoke_summary_counts_and_names_its_folder(layout, capsys, monkeypatch):
