@@ -6,43 +6,115 @@
 from __future__ import annotations
 
 import itertools
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['SELECT', 'METHODS', 'check_payoffs', 'check_rho', 'nash_conv', 'lyapunov', 'NashResult', 'equilibria_2x2',
-           'solve_nash_2x2_batch', 'pure_equilibria', 'solve_nash']
+__all__ = ['MAX_AGENTS', 'MAX_ABS_PAYOFF', 'SELECT', 'METHODS', 'check_payoffs', 'check_rho', 'nash_conv', 'lyapunov',
+           'NashResult', 'equilibria_2x2', 'solve_nash_2x2_batch', 'pure_equilibria', 'solve_nash']
+
+# %% ../nbs/02a_nash.ipynb #nv02
+MAX_AGENTS = 20          # a game has 2^n pure profiles: 20 agents are ~2e7 payoff entries
+MAX_ABS_PAYOFF = 1e100   # keeps every sum over the 2^n profiles finite; rescale larger games
+
+def _real_array(x, name: str) -> np.ndarray:
+    "`x` as a float array, or `TypeError`/`ValueError` naming `name` (booleans, complex, strings, ragged lists...)."
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__} {x!r:.40}")
+    try: a = np.asarray(x)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{name} must be a rectangular array of real numbers ({e})") from None
+    if a.dtype == object and a.size and all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                                             for v in a.flat):
+        a = a.astype(float)  # e.g. Fractions or Decimals
+    if a.dtype == bool: raise TypeError(f"{name} must be real numbers, got booleans")
+    if a.dtype.kind == "c": raise TypeError(f"{name} must be real numbers, got complex numbers")
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {a.dtype} from {type(x).__name__}")
+    return np.asarray(a, dtype=float)
+
+def _number(x, name: str, integer: bool = False, low=None) -> float | int:
+    "A scalar argument: a real number (or an integer) >= `low`; `TypeError` for bools and non-numbers."
+    kind = "an integer" if integer else "a real number"
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral if integer else numbers.Real):
+        raise TypeError(f"{name} must be {kind}, got {type(x).__name__} {x!r:.40}")
+    x = int(x) if integer else float(x)
+    if not integer and not math.isfinite(x): raise ValueError(f"{name} must be finite, got {x}")
+    if low is not None and x < low: raise ValueError(f"{name} must be >= {low}, got {x}")
+    return x
+
+def _choice(x, name: str, valid) -> str:
+    "A name argument: one of `valid`."
+    if not isinstance(x, str): raise TypeError(f"{name} must be a string, one of {', '.join(valid)}; got {type(x).__name__}")
+    if x not in valid: raise ValueError(f"unknown {name} {x!r}; valid: {', '.join(valid)}")
+    return x
+
+def _rng(rng) -> np.random.Generator:
+    "`rng` as a Generator: None (fresh, unseeded), an int seed >= 0, or a Generator (used as it is)."
+    if isinstance(rng, np.random.Generator): return rng
+    if rng is None: return np.random.default_rng()
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral):
+        raise TypeError(f"rng must be None, an int seed >= 0 or a numpy Generator, got {type(rng).__name__} {rng!r:.40}")
+    if rng < 0: raise ValueError(f"rng must be None, an int seed >= 0 or a numpy Generator, got the seed {rng}")
+    return np.random.default_rng(int(rng))
 
 # %% ../nbs/02a_nash.ipynb #9b9d1851
 def check_payoffs(payoffs) -> np.ndarray:
-    "`payoffs` as a float array of shape `(n,) + (2,)*n`, n >= 1, finite; else `ValueError` naming the problem."
-    P = np.asarray(payoffs, dtype=float)
+    """`payoffs` as a float array of shape `(n,) + (2,)*n`, 1 <= n <= `MAX_AGENTS`, finite, |entries| <=
+    `MAX_ABS_PAYOFF`; else `TypeError`/`ValueError` naming the problem."""
+    P = _real_array(payoffs, "payoffs")
     if P.ndim == 0 or P.shape[0] == 0: raise ValueError(f"payoffs need n >= 1 agents, got shape {P.shape}")
     n = P.shape[0]
+    if n > MAX_AGENTS:
+        raise ValueError(f"payoffs: n = {n} agents exceeds MAX_AGENTS = {MAX_AGENTS} (a game has 2^n pure profiles)")
     if P.shape != (n,) + (2,) * n:
         raise ValueError(f"payoffs must have shape (n, 2, ..., 2) with n twos, got {P.shape}")
     if not np.all(np.isfinite(P)): raise ValueError("payoffs contain NaN or inf")
+    if np.abs(P).max() > MAX_ABS_PAYOFF:
+        raise ValueError(f"payoffs: max |payoff| {np.abs(P).max():.3g} exceeds MAX_ABS_PAYOFF = {MAX_ABS_PAYOFF:g}; "
+                         "rescale the game (its equilibria do not change under a positive scale)")
     return P
 
 def check_rho(rho, n: int) -> np.ndarray:
     "`rho` as a float array of shape `(n,)` with entries in [0, 1]; else `ValueError`."
-    r = np.asarray(rho, dtype=float)
+    r = _real_array(rho, "rho")
     if r.shape != (n,): raise ValueError(f"rho must have shape ({n},), got {r.shape}")
     if not np.all(np.isfinite(r)): raise ValueError("rho contains NaN or inf")
     if np.any(r < 0) or np.any(r > 1): raise ValueError(f"rho has probabilities outside [0, 1]: {r}")
     return r
+
+_BUDGET = 2 ** 24  # numbers (128 MB of float64) one evaluation of _deviation_payoffs may hold at once
 
 def _deviation_payoffs(P, R):
     """v[b, i, k] = u_i(k, rho_-i) for a batch of profiles R (B, n): agent i's expected payoff when it plays
     strategy k and every other agent j keeps its current policy with probability R[b, j]."""
     n = P.shape[0]
     S = np.array(list(itertools.product((0, 1), repeat=n)))               # (K, n)
+    E = (S[:, :, None] == np.arange(2)).astype(float)                    # (K, n, 2): s_i == k
+    per = len(S) * n * n                   # numbers held per profile below
+    if per > _BUDGET:                      # many agents: one profile and one agent at a time
+        return np.stack([_deviation_payoffs_lean(P, r, S) for r in R]) if len(R) else np.zeros((0, n, 2))
+    step = max(1, _BUDGET // per)
+    if len(R) > step:                      # a big batch: in chunks
+        return np.concatenate([_deviation_payoffs(P, R[b:b + step]) for b in range(0, len(R), step)])
     Q = np.where(S[None] == 0, R[:, None, :], 1.0 - R[:, None, :])       # (B, K, n): q_j(s_j)
     eye = np.eye(n, dtype=bool)
     W = np.where(eye[None, None], 1.0, Q[:, :, None, :]).prod(-1)        # (B, K, n): prod_{j != i} q_j(s_j)
-    E = (S[:, :, None] == np.arange(2)).astype(float)                    # (K, n, 2): s_i == k
     return np.einsum("is,bsi,sik->bik", P.reshape(n, -1), W, E)
+
+def _deviation_payoffs_lean(P, r, S):
+    "`_deviation_payoffs` for one profile `r`, holding O(2^n) numbers instead of O(n^2 2^n)."
+    n = P.shape[0]
+    Q = np.where(S == 0, r[None], 1.0 - r[None])                         # (K, n)
+    v = np.empty((n, 2))
+    for i in range(n):
+        w = np.prod(np.delete(Q, i, axis=1), axis=1) if n > 1 else np.ones(len(S))
+        pi = P[i].reshape(-1)
+        v[i] = [pi[S[:, i] == 0] @ w[S[:, i] == 0], pi[S[:, i] == 1] @ w[S[:, i] == 1]]
+    return v
 
 def _gains(P, R):
     "Per-agent gain of the best pure deviation, shape (B, n), and the deviation payoffs."
@@ -60,7 +132,7 @@ def lyapunov(payoffs, rho) -> np.ndarray:
     """The paper's Lyapunov function $\\sum_i\\sum_k \\max(0, u_i(k,\\rho_{-i})-u_i(\\rho))^2$; `rho` may be one
     profile `(n,)` (returns a float) or a batch `(B, n)` (returns shape `(B,)`)."""
     P = check_payoffs(payoffs)
-    R = np.asarray(rho, dtype=float)
+    R = _real_array(rho, "rho")
     single = R.ndim == 1
     R = np.atleast_2d(R)
     if R.ndim != 2 or R.shape[1] != P.shape[0]: raise ValueError(f"rho must have shape (n,) or (B, n) with n = {P.shape[0]}, got {np.shape(rho)}")
@@ -84,10 +156,6 @@ class NashResult:
 SELECT = ("random", "welfare", "first")
 METHODS = ("auto", "exact", "pure", "cmaes")
 
-def _rng(rng):
-    if isinstance(rng, np.random.Generator): return rng
-    if rng is None or isinstance(rng, (int, np.integer)): return np.random.default_rng(rng)
-    raise ValueError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
 
 def _scale(P):
     m = float(np.abs(P).max())
@@ -108,7 +176,7 @@ def equilibria_2x2(payoffs) -> list:
     then the completely mixed one. In a degenerate game with a continuum of equilibria every equilibrium
     is on a segment between two returned ones."""
     P = check_payoffs(payoffs)
-    if P.shape[0] != 2: raise ValueError(f"equilibria_2x2 needs a 2-player game, got n = {P.shape[0]}")
+    if P.shape[0] != 2: raise ValueError(f"payoffs: equilibria_2x2 needs a 2-player game, got n = {P.shape[0]}")
     A, B = P[0].tolist(), P[1].tolist()
     tol = _TIE * _scale(P)
     a0, a1 = A[0][0] - A[1][0], A[0][1] - A[1][1]   # row's gain from strategy 0 when column plays 0 / 1
@@ -145,10 +213,13 @@ def _gains_u(P, r):
 def solve_nash_2x2_batch(payoffs, select: str = "random", rng=None) -> np.ndarray:
     """`equilibria_2x2` + selection for G games at once: `payoffs` shape `(G, 2, 2, 2)`, returns `rho` shape `(G, 2)`.
     Same candidate set, tie tolerance and selection rules as the scalar version."""
-    P = np.asarray(payoffs, dtype=float)
+    P = _real_array(payoffs, "payoffs")
     if P.ndim != 4 or P.shape[1:] != (2, 2, 2): raise ValueError(f"payoffs must have shape (G, 2, 2, 2), got {P.shape}")
     if not np.all(np.isfinite(P)): raise ValueError("payoffs contain NaN or inf")
-    if select not in SELECT: raise ValueError(f"unknown select {select!r}; valid: {', '.join(SELECT)}")
+    if P.size and np.abs(P).max() > MAX_ABS_PAYOFF:
+        raise ValueError(f"payoffs: max |payoff| {np.abs(P).max():.3g} exceeds MAX_ABS_PAYOFF = {MAX_ABS_PAYOFF:g}")
+    _choice(select, "select", SELECT)
+    gen = _rng(rng)
     G = P.shape[0]
     if G == 0: return np.zeros((0, 2))
     A, B = P[:, 0], P[:, 1]
@@ -177,7 +248,7 @@ def solve_nash_2x2_batch(payoffs, select: str = "random", rng=None) -> np.ndarra
         top = W.max(1, keepdims=True)
         k = (W >= top - _TIE * np.maximum(1.0, np.abs(top)) * np.where(scale > 0, scale, 1.0)[:, None]).argmax(1)
     else:
-        keys = np.where(valid, _rng(rng).random(valid.shape), -1.0)
+        keys = np.where(valid, gen.random(valid.shape), -1.0)
         k = keys.argmax(1)
     idx = np.arange(G)
     return np.stack([pc[idx, k], qc[idx, k]], 1)
@@ -187,6 +258,7 @@ def pure_equilibria(payoffs, tol: float = 0.0) -> list:
     """Every pure Nash equilibrium (as `rho` in {0,1}^n, profiles in C order, all-current first): no agent
     gains more than `tol` (relative to max |payoff|, plus the tie tolerance) by switching strategy."""
     P = check_payoffs(payoffs)
+    tol = _number(tol, "tol", low=0)
     n = P.shape[0]
     t = (tol + _TIE) * _scale(P)
     ok = np.ones((2,) * n, bool)
@@ -267,12 +339,17 @@ def solve_nash(payoffs, method: str = "auto", select: str = "random", rng=None, 
     `pure`: every pure equilibrium; `cmaes`: CMA-ES on the Lyapunov function with restarts; `auto`: exact for two
     players, else pure enumeration, then CMA-ES if there is no pure equilibrium. `select` picks among several
     equilibria (`random`, `welfare` = max total payoff, `first` in enumeration order). `tol` is on NashConv
-    relative to max |payoff|. `rng`: an int seed or a `numpy.random.Generator` (None: a fresh unseeded one).
+    relative to max |payoff|. `rng`: an int seed >= 0 or a `numpy.random.Generator` (None: a fresh unseeded one).
+    `restarts` >= 0 CMA-ES restarts, `max_evals` >= 1 evaluations per CMA-ES run. Arguments outside this domain
+    (see the table above) raise `TypeError`/`ValueError` naming the argument.
     Check `converged`: on failure `rho` is the best profile found and MATRL keeps its current policies (rho = 1)."""
+    # every argument is checked, even those the chosen method does not use: a bad value is a bug upstream
     P = check_payoffs(payoffs)
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
-    if select not in SELECT: raise ValueError(f"unknown select {select!r}; valid: {', '.join(SELECT)}")
-    if not (np.isfinite(tol) and tol >= 0): raise ValueError(f"tol must be a non-negative number, got {tol}")
+    _choice(method, "method", METHODS)
+    _choice(select, "select", SELECT)
+    tol = _number(tol, "tol", low=0)
+    restarts = _number(restarts, "restarts", integer=True, low=0)
+    max_evals = _number(max_evals, "max_evals", integer=True, low=1)
     rng = _rng(rng)
     n = P.shape[0]
     if method == "auto": method = "exact" if n == 2 else "pure" if n == 1 else "auto"

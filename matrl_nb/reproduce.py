@@ -6,8 +6,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import errno
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -15,21 +18,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'RESULT_COLUMNS', 'README_START', 'README_END', 'FIGS_START', 'FIGS_END',
-           'check_preset', 'default_preset', 'output_dir', 'run_note', 'save_figure', 'save_results', 'latest_outputs',
-           'collect_results', 'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme',
-           'parameters_cell', 'experiment_notebooks', 'RunResult', 'executed_preset', 'run_notebook',
-           'resolve_notebooks', 'summary_table', 'main']
+__all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_ENV', 'RESULT_COLUMNS', 'README_START',
+           'README_END', 'FIGS_START', 'FIGS_END', 'check_preset', 'default_preset', 'smoke_dir', 'final_dir',
+           'output_dir', 'preset_sizes', 'run_note', 'save_figure', 'save_results', 'latest_outputs', 'collect_results',
+           'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme', 'parameters_cell',
+           'experiment_notebooks', 'RunResult', 'executed_preset', 'run_notebook', 'resolve_notebooks', 'summary_table',
+           'main']
 
 # %% ../nbs/90_reproduce.ipynb #11259bc5
 PRESETS = ("smoke", "quick", "paper")  # in order of cost
 ROOT = Path(__file__).resolve().parent.parent if "__file__" in globals() else Path.cwd().resolve().parent
 NBS_DIR = ROOT / "nbs"
 FIGURES_DIR = ROOT / "figures"
+_SETTINGS = ROOT / "settings.ini"  # nbdev's settings: the normal form of an executed notebook
+STAGING_ENV = "MATRL_NB_STAGING_DIR"  # set by `run_notebook` for the kernel: where a running notebook writes
+SMOKE_ENV = "MATRL_NB_SMOKE_DIR"      # the smoke preset's folder, shared by a process and the kernels it starts
 
 def check_preset(preset: str) -> str:
     "Return `preset` if it is one of `PRESETS`, else raise `ValueError` naming the valid ones."
-    if preset not in PRESETS:
+    if not isinstance(preset, str) or preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; valid presets: {', '.join(PRESETS)}")
     return preset
 
@@ -38,18 +45,50 @@ def default_preset(default: str = "quick") -> str:
     return "smoke" if os.environ.get("IN_TEST") else check_preset(default)
 
 _SMOKE_DIR = None
-def output_dir(preset: str) -> Path:
-    "Folder for a preset's figures: `figures/` (paper), `figures/quick/` (quick), a temporary folder (smoke)."
+def smoke_dir() -> Path:
+    "The smoke preset's folder: `$MATRL_NB_SMOKE_DIR` if set, else a temporary folder made once per process."
     global _SMOKE_DIR
+    if os.environ.get(SMOKE_ENV): return Path(os.environ[SMOKE_ENV])
+    if _SMOKE_DIR is None: _SMOKE_DIR = Path(tempfile.mkdtemp(prefix="matrl_nb_smoke_"))
+    return _SMOKE_DIR
+
+def final_dir(preset: str) -> Path:
+    "Where a preset's outputs end up: `figures/` (paper), `figures/quick/` (quick), `smoke_dir()` (smoke)."
     check_preset(preset)
-    if preset == "paper": d = FIGURES_DIR
-    elif preset == "quick": d = FIGURES_DIR / "quick"
-    else:
-        if _SMOKE_DIR is None:
-            _SMOKE_DIR = Path(os.environ.get("MATRL_NB_SMOKE_DIR") or tempfile.mkdtemp(prefix="matrl_nb_smoke_"))
-        d = _SMOKE_DIR
+    return FIGURES_DIR if preset == "paper" else FIGURES_DIR / "quick" if preset == "quick" else smoke_dir()
+
+def output_dir(preset: str) -> Path:
+    """Folder a notebook writes a preset's outputs into: `final_dir(preset)`, or, while `run_notebook` runs it,
+    `<$MATRL_NB_STAGING_DIR>/<preset>/`, moved into `final_dir(preset)` once the whole notebook has succeeded."""
+    check_preset(preset)
+    stage = os.environ.get(STAGING_ENV)
+    d = Path(stage) / preset if stage else final_dir(preset)
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+# %% ../nbs/90_reproduce.ipynb #ps02
+def preset_sizes(table: dict, preset: str):
+    """`table[preset]`, for a table of sizes with one row per preset (dicts with the same keys, or instances of
+    one dataclass); `ValueError` naming the valid presets, or what the table lacks, otherwise."""
+    check_preset(preset)
+    if not isinstance(table, dict): raise TypeError(f"table must be a dict of rows per preset, got {type(table).__name__}")
+    missing, extra = [p for p in PRESETS if p not in table], [k for k in table if k not in PRESETS]
+    if missing or extra:
+        raise ValueError(f"the preset table must have one row per preset ({', '.join(PRESETS)}); "
+                         + "; ".join(s for s in (f"missing {missing}" if missing else "",
+                                                 f"unknown {extra}" if extra else "") if s))
+    rows = [table[p] for p in PRESETS]
+    if all(dataclasses.is_dataclass(r) and not isinstance(r, type) for r in rows):
+        kinds = {type(r).__name__ for r in rows}
+        if len(kinds) > 1: raise ValueError(f"the preset table's rows must be one dataclass, got {sorted(kinds)}")
+        return table[preset]
+    if not all(isinstance(r, dict) for r in rows):
+        raise TypeError("the preset table's rows must all be dicts or all instances of one dataclass")
+    fields = set().union(*rows)
+    gaps = {p: sorted(fields - set(r)) for p, r in zip(PRESETS, rows) if fields - set(r)}
+    if gaps: raise ValueError("the preset table's rows must have the same fields; " +
+                              "; ".join(f"{p} lacks {g}" for p, g in gaps.items()))
+    return dict(table[preset])
 
 # %% ../nbs/90_reproduce.ipynb #cf578bda
 def run_note(preset: str, seeds, steps=None, extra: str = "") -> str:
@@ -172,8 +211,9 @@ class RunResult:
     notebook: str
     preset: str
     seconds: float
-    figures: int
+    figures: int          # PNGs moved into place (0 for a failed run)
     error: str = ""
+    kept: str = ""        # a failed run's staging folder with its partial outputs ("" if none)
 
 def _strip_papermill(nb: dict, preset: str, parameters: dict | None = None) -> dict:
     nb["cells"] = [c for c in nb["cells"] if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
@@ -184,6 +224,18 @@ def _strip_papermill(nb: dict, preset: str, parameters: dict | None = None) -> d
     # the outputs' provenance: the preset and any parameter the run overrode (e.g. fewer seeds)
     nb["metadata"]["matrl_nb"] = {"preset": preset, **({"parameters": parameters} if parameters else {})}
     return nb
+
+def _normal_form(nb: dict) -> str:
+    "The notebook as `nbdev_clean` leaves it, read with this checkout's `settings.ini` (whatever the current folder)."
+    from configparser import ConfigParser
+    from nbdev.clean import clean_nb
+    from execnb.nbio import nb2str
+    cp = ConfigParser()
+    cp.read(_SETTINGS)
+    cfg = cp["DEFAULT"]
+    clean_nb(nb, cfg.getboolean("clear_all", False), cfg.get("allowed_metadata_keys", "").split(),
+             cfg.get("allowed_cell_metadata_keys", "").split(), cfg.getboolean("clean_ids", True))
+    return nb2str(nb)
 
 def executed_preset(nb_path) -> str | None:
     "The preset whose outputs the notebook at `nb_path` holds (None if never run by `reproduce`)."
@@ -199,42 +251,69 @@ def _cell_label(executed_nb: Path, index: int) -> str:
     first = next((l.strip() for l in "".join(cells[index]["source"]).splitlines() if l.strip() and not l.startswith("#|")), "")
     return f"cell {index - injected} ({first[:60]})"
 
-def _count_new(folder: Path, since: float) -> int:
-    return sum(1 for p in folder.glob("*.png") if p.stat().st_mtime >= since) if folder.exists() else 0
+def _move_into_place(src: Path, dst: Path):
+    "Move one file over `dst` by a rename (atomic); across file systems, copy beside `dst` and rename that."
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try: return os.replace(src, dst)
+    except OSError as e:
+        if e.errno != errno.EXDEV: raise
+    tmp = dst.with_name(f".{dst.name}.matrl_nb_tmp")
+    shutil.copy2(src, tmp)
+    os.replace(tmp, dst)
+    src.unlink()
+
+def _commit(staged: Path) -> int:
+    "Move every file under `<staged>/<preset>/` into `final_dir(preset)`; return the number of PNGs among them."
+    pngs = 0
+    for pdir in sorted(d for d in staged.iterdir() if d.is_dir()) if staged.exists() else []:
+        dest = final_dir(pdir.name)
+        for f in sorted(p for p in pdir.rglob("*") if p.is_file()):
+            _move_into_place(f, dest / f.relative_to(pdir))
+            pngs += f.parent == pdir and f.suffix == ".png"
+    return pngs
 
 def run_notebook(nb_path, preset: str, progress: bool = True, parameters: dict | None = None,
                  inject: bool = True) -> RunResult:
-    """Execute one notebook with papermill in `preset`; write it back into `nbs/` unless a costlier run is there.
-    `inject=False` runs a notebook without a `parameters` cell (the index) as it is."""
+    """Execute one notebook with papermill in `preset`, its outputs staged; only if it succeeds, move them into
+    `final_dir(preset)` and the notebook back into `nbs/` (unless a costlier run is there: then beside the
+    figures). `inject=False` runs a notebook without a `parameters` cell (the index) as it is."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
     nb_path, t0 = Path(nb_path), time.time()
     check_preset(preset)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / nb_path.name
-        err = ""
-        try:
-            pm.execute_notebook(str(nb_path), str(out),
-                                parameters={"preset": preset, **(parameters or {})} if inject else None,
-                                kernel_name="python3", language="python", cwd=str(nb_path.parent),
-                                progress_bar=progress,
-                                log_output=False)
-        except PapermillExecutionError as e:
-            err = f"{_cell_label(out, e.cell_index)}: {e.ename}: {str(e.evalue).splitlines()[0] if e.evalue else ''}"
-        except Exception as e:  # a kernel death or a broken notebook: report it, go on with the others
-            err = f"{type(e).__name__}: {e}"
-        secs = time.time() - t0
-        if not err and preset != "smoke":
-            nb = _strip_papermill(json.loads(out.read_text()), preset, parameters)
-            prev = executed_preset(nb_path)
-            dest = nb_path
-            # the index (run without injection) gathers every preset's results itself: always write it back
-            if inject and prev in PRESETS and PRESETS.index(prev) > PRESETS.index(preset):
-                dest = output_dir(preset) / nb_path.name  # keep the costlier run's outputs in nbs/
-            dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-            from nbdev.clean import nbdev_clean
-            nbdev_clean(fname=str(dest))  # the same normal form as every committed notebook
-    return RunResult(nb_path.name, preset, secs, _count_new(output_dir(preset), t0), err)
+    stage = Path(tempfile.mkdtemp(prefix=f"matrl_nb_stage_{nb_path.stem}_"))
+    staged, out = stage / "outputs", stage / nb_path.name
+    err, before = "", os.environ.get(STAGING_ENV)
+    os.environ[STAGING_ENV] = str(staged)  # the kernel inherits it
+    try:
+        pm.execute_notebook(str(nb_path), str(out),
+                            parameters={"preset": preset, **(parameters or {})} if inject else None,
+                            kernel_name="python3", language="python", cwd=str(nb_path.parent),
+                            progress_bar=progress, log_output=False)
+    except PapermillExecutionError as e:
+        err = f"{_cell_label(out, e.cell_index)}: {e.ename}: {str(e.evalue).splitlines()[0] if e.evalue else ''}"
+    except Exception as e:  # a kernel death or a broken notebook: report it, go on with the others
+        err = f"{type(e).__name__}: {e}"
+    finally:
+        if before is None: os.environ.pop(STAGING_ENV, None)
+        else: os.environ[STAGING_ENV] = before
+    secs = time.time() - t0
+    if err:  # nothing moves; keep the failed run's executed notebook and partial outputs for a look
+        kept = any(p.is_file() for p in stage.rglob("*"))
+        if not kept: shutil.rmtree(stage)
+        return RunResult(nb_path.name, preset, secs, 0, err, str(stage) if kept else "")
+    dest = None
+    if preset != "smoke":  # a smoke run's notebook is not kept: its outputs are not worth showing
+        prev = executed_preset(nb_path)
+        dest = nb_path
+        # the index (run without injection) gathers every preset's results itself: always write it back
+        if inject and prev in PRESETS and PRESETS.index(prev) > PRESETS.index(preset):
+            dest = final_dir(preset) / nb_path.name  # keep the costlier run's outputs in nbs/
+        out.write_text(_normal_form(_strip_papermill(json.loads(out.read_text()), preset, parameters)))
+    figures = _commit(staged)
+    if dest is not None: _move_into_place(out, dest)
+    shutil.rmtree(stage)
+    return RunResult(nb_path.name, preset, secs, figures, err)
 
 # %% ../nbs/90_reproduce.ipynb #0557ede0
 def resolve_notebooks(names, nbs_dir=None) -> list[Path]:
@@ -259,7 +338,8 @@ def summary_table(results) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m matrl_nb.reproduce",
-                                 description="Re-execute the experiment notebooks and regenerate their figures.")
+                                 description="Re-execute the experiment notebooks and regenerate their figures. "
+                                 "A notebook's outputs are moved into place only if the whole notebook succeeds.")
     ap.add_argument("--preset", default="quick", help=f"one of {', '.join(PRESETS)} (default quick)")
     ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: every experiment notebook)")
     ap.add_argument("--no-progress", action="store_true", help="no per-cell progress bars")
@@ -271,20 +351,36 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from tqdm.auto import tqdm
-    results = []
-    for i, p in enumerate(nbs, 1):
-        tqdm.write(f"[{i}/{len(nbs)}] {p.name} (preset {a.preset})")
-        r = run_notebook(p, a.preset, progress=not a.no_progress)
-        if r.error: tqdm.write(f"  FAILED {p.name}: {r.error}")
-        results.append(r)
-    if a.preset != "smoke":
-        update_readme()
-        # the index shows the results table and the gallery: re-execute it so they are current
-        tqdm.write("refreshing index.ipynb (results table and gallery)")
-        r = run_notebook(NBS_DIR / "index.ipynb", a.preset, progress=not a.no_progress, inject=False)
-        if r.error: tqdm.write(f"  FAILED index.ipynb: {r.error}")
-        results.append(r)
-    print("\n" + summary_table(results))
+    smoke_before = os.environ.get(SMOKE_ENV)
+    if a.preset == "smoke":  # one folder for this process and every kernel it starts
+        os.environ[SMOKE_ENV] = str(smoke_dir())
+    try:
+        results = []
+        for i, p in enumerate(nbs, 1):
+            tqdm.write(f"[{i}/{len(nbs)}] {p.name} (preset {a.preset})")
+            r = run_notebook(p, a.preset, progress=not a.no_progress)
+            if r.error: tqdm.write(f"  FAILED {p.name}: {r.error}")
+            results.append(r)
+        if a.preset != "smoke" and any(not r.error for r in results):
+            update_readme()
+            # the index shows the results table and the gallery: re-execute it so they are current
+            tqdm.write("refreshing index.ipynb (results table and gallery)")
+            r = run_notebook(NBS_DIR / "index.ipynb", a.preset, progress=not a.no_progress, inject=False)
+            if r.error: tqdm.write(f"  FAILED index.ipynb: {r.error}")
+            results.append(r)
+        print("\n" + summary_table(results))
+        for r in results:
+            if r.kept: print(f"{r.notebook}: nothing was moved into place; the failed run's notebook and partial "
+                             f"outputs are in {r.kept}")
+        if a.preset == "smoke":
+            d = smoke_dir()
+            if smoke_before is None and d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+                print("smoke outputs: none written")
+            else: print(f"smoke outputs in {d}")
+    finally:
+        if smoke_before is None: os.environ.pop(SMOKE_ENV, None)
+        else: os.environ[SMOKE_ENV] = smoke_before
     failed = [r for r in results if r.error]
     if failed: print(f"\n{len(failed)} notebook(s) failed: {', '.join(r.notebook for r in failed)}", file=sys.stderr)
     return 1 if failed else 0
