@@ -21,14 +21,15 @@ import torch
 from gymnasium import spaces
 
 from . import envs as _envs
+from .checkpoint import check_resume, load_checkpoint, save_checkpoint
 from .ppo import (PPO_STATS, ActorCritic, AgentStack, Batch, Learner, PPOConfig, agent_groups, gae,
                           ppo_update)
 
 # %% auto #0
-__all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'make_optimizer', 'MATRLConfig', 'Algorithm',
-           'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect', 'make_batches', 'trust_payoff_step',
-           'policy_log_probs', 'meta_game', 'meta_nash', 'aggregate', 'br_weights', 'best_response',
-           'aggregate_parameters', 'matrl_update', 'train', 'run_seeds']
+__all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'RESUME_IGNORES', 'make_optimizer', 'MATRLConfig',
+           'Algorithm', 'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect', 'make_batches',
+           'trust_payoff_step', 'policy_log_probs', 'meta_game', 'release_nash', 'meta_nash', 'aggregate', 'br_weights',
+           'best_response', 'aggregate_parameters', 'matrl_update', 'train', 'run_seeds']
 
 # %% ../nbs/04_matrl_ppo.ipynb #f1a49541
 BR_STARTS = ("current", "predicted", "aggregated")
@@ -63,6 +64,7 @@ class MATRLConfig:
     max_grad_norm: float = 0.5     # 0 disables gradient clipping
     normalize_adv: bool = True     # centre and scale advantages in the PPO losses (never in the meta-game)
     meta_clip: float | None = None # optional truncation of meta-game weights to [1-c, 1+c]
+    meta_centred: bool = False     # centre each agent's advantages in the meta-game (a control variate; see 02)
     nash_method: str = "auto"
     nash_select: str = "random"
     br_start: str = "current"      # "current" (paper), "predicted", "aggregated"
@@ -124,7 +126,7 @@ def _validate(cfg: MATRLConfig):
         raise ValueError(f"meta_clip must be None or in (0, 1), got {cfg.meta_clip!r}")
     for k, valid in (("optimizer", OPTIMIZERS), ("br_start", BR_STARTS)):
         if getattr(cfg, k) not in valid: raise ValueError(f"{k} must be one of {valid}, got {getattr(cfg, k)!r}")
-    for k in ("normalize_adv", "br_shortcut", "batch_agents"):
+    for k in ("normalize_adv", "br_shortcut", "batch_agents", "meta_centred"):
         if not isinstance(getattr(cfg, k), (bool, np.bool_)): raise ValueError(f"{k} must be True or False, got {getattr(cfg, k)!r}")
     if cfg.force_rho is not None: _number(cfg, "force_rho", 0, hi=1)
     from matrl_nb.nash import METHODS, SELECT
@@ -142,19 +144,23 @@ class Algorithm:
     rho: float | None         # a fixed meta-strategy for every agent; None: the meta-game's Nash equilibrium
     next_policy: str          # "prediction": the TPR step itself (IL); "best_response" (step 6);
                               # "aggregate": the parameter mix rho*theta + (1-rho)*theta_hat (no BR)
+    estimator: str = "ours"   # meta-game and solver: "ours" (mean((w - 1) A), solve_nash) or "release"
 
 ALGORITHMS = {
     "MATRL":      Algorithm("MATRL", meta_game=True, rho=None, next_policy="best_response"),
     "IL":         Algorithm("IL", meta_game=False, rho=None, next_policy="prediction"),
     "IL-PP":      Algorithm("IL-PP", meta_game=True, rho=0.0, next_policy="best_response"),
     "MATRL-noBR": Algorithm("MATRL-noBR", meta_game=True, rho=None, next_policy="aggregate"),
+    # an ablation: the original release's meta-game (mean(A) * mean(w), ~1e-8) and its CMA-ES settings
+    "MATRL-release-meta": Algorithm("MATRL-release-meta", meta_game=True, rho=None, next_policy="best_response",
+                                    estimator="release"),
 }
-ALGOS = tuple(ALGORITHMS)
+ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR")   # the paper's four; every name in ALGORITHMS trains
 
 def get_algorithm(algo) -> Algorithm:
     "An `Algorithm` by name (one of `ALGOS`), or the `Algorithm` itself."
     if isinstance(algo, Algorithm): return algo
-    if algo not in ALGORITHMS: raise ValueError(f"unknown algo {algo!r}; valid: {', '.join(ALGOS)}")
+    if algo not in ALGORITHMS: raise ValueError(f"unknown algo {algo!r}; valid: {', '.join(ALGORITHMS)}")
     return ALGORITHMS[algo]
 
 # %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b6
@@ -317,11 +323,31 @@ def policy_log_probs(learners: list[Learner], ro: Rollout, batches) -> np.ndarra
     return out
 
 # %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a8
-def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig) -> np.ndarray:
-    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages, each
-    agent's scaled by its standard deviation (a positive scale per agent leaves the Nash equilibria as they are)."""
-    from matrl_nb.meta_game import meta_game_from_samples
-    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip))
+def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig, estimator: str = "ours") -> np.ndarray:
+    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages (centred
+    with `cfg.meta_centred`), each agent's scaled by its standard deviation (a positive scale per agent leaves
+    the Nash equilibria as they are). `estimator="release"`: the original release's mean(A) * mean(w) instead."""
+    from matrl_nb.meta_game import meta_game_from_samples, meta_game_release
+    if estimator == "release": return np.asarray(meta_game_release(adv, logp_cur, logp_pred))
+    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip,
+                                             centred=cfg.meta_centred))
+
+def release_nash(M, rng) -> np.ndarray:
+    """The release's solver, with its settings (`meta_game.RELEASE_CMA_SETTINGS`), through the `cma` package:
+    CMA-ES from a uniform random start in [0, 1]^(2n), step 0.3, population floor(4 + 3 ln 2n), on the Lyapunov
+    function of each agent's pair normalised by |x| / sum |x|, stopped at an absolute value of 1e-10. On the
+    release's meta-game (entries ~1e-8, so every Lyapunov value is ~1e-16) it stops in its first generation:
+    rho is the best of a few random points."""
+    import cma
+    from matrl_nb.nash import lyapunov
+    n = M.shape[0]
+    N = 2 * n
+    to_rho = lambda x: np.abs(x[0::2]) / np.maximum(np.abs(x[0::2]) + np.abs(x[1::2]), 1e-300)
+    es = cma.CMAEvolutionStrategy(rng.uniform(0, 1, N), 0.3, {
+        "popsize": int(4 + 3 * math.log(N)), "ftarget": 1e-10, "maxfevals": int(1e4 * N / 2), "verbose": -9,
+        "seed": np.nan, "randn": lambda lam, d: rng.standard_normal((lam, d))})
+    es.optimize(lambda x: float(np.asarray(lyapunov(M, to_rho(np.asarray(x)))).sum()))
+    return to_rho(np.asarray(es.result.xbest))
 
 def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, dict]:
     """Step 4: rho, each agent's probability of keeping its current policy: fixed by the algorithm or the
@@ -330,6 +356,11 @@ def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, di
     info = dict(nash_conv=np.nan, nash_method="", converged=np.nan, fallback=0)
     if algo.rho is not None: return np.full(n, float(algo.rho)), info
     if cfg.force_rho is not None: return np.full(n, float(cfg.force_rho)), info
+    if algo.estimator == "release":
+        from matrl_nb.nash import nash_conv
+        rho = release_nash(M, rng)
+        info.update(nash_conv=float(nash_conv(M, rho)), nash_method="release-cmaes", converged=1.0)
+        return rho, info
     from matrl_nb.nash import solve_nash
     res = solve_nash(M, method=cfg.nash_method, select=cfg.nash_select, rng=rng)
     info.update(nash_conv=float(res.nash_conv), nash_method=str(res.method), converged=float(bool(res.converged)))
@@ -408,7 +439,7 @@ def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, s
     logp_cur = ro.logp.reshape(-1, n)
     logp_pred = policy_log_probs(predictions, ro, batches)
     r = np.exp(logp_pred - logp_cur)
-    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
+    M = meta_game(adv, logp_cur, logp_pred, cfg, algo.estimator)   # 3.
     w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
     rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
     st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
@@ -460,6 +491,14 @@ def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_tot
                 p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
         row[f"pi0_{a}"] = p
     row["ess"] = st["ess"]
+    from matrl_nb.meta_game import interaction_terms, prediction_dominant
+    M = st["payoffs"]
+    I = np.full((n, n), np.nan) if M is None else interaction_terms(M)
+    dom = np.full(n, np.nan) if M is None else prediction_dominant(M).astype(float)
+    for i, a in enumerate(agents): row[f"dominant_{a}"] = dom[i]   # agent i's prediction strictly dominant
+    for i in range(n):
+        for j in range(n):
+            if i != j: row[f"I{i}_{j}"] = I[i, j]                   # M_i[e_i + e_j] - M_i[e_i] - M_i[e_j]
     for i in range(n):
         for k in range(2 ** n):
             bits = format(k, f"0{n}b")
@@ -473,6 +512,9 @@ def _behaviour_kl(learners, ro, batches) -> list[float]:
     "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
     lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
     return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
+
+# settings that do not change what a run computes: a checkpoint written under other values still resumes
+RESUME_IGNORES = ("checkpoint_every", "br_shortcut")
 
 def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
           log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
@@ -503,11 +545,13 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
-        if ckpt.exists():
-            c = torch.load(ckpt, weights_only=False)
-            if c["meta"] != meta:
-                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
+        c = load_checkpoint(ckpt)   # None if absent; a damaged one falls back to the previous, or says what to do
+        if c is not None:
+            check_resume(ckpt, c["meta"], meta, ignore=RESUME_IGNORES)
+            if c["iteration"] + 1 >= iterations and csv.exists():   # already ran as far or further: touch nothing
+                done = pd.read_csv(csv)
+                for e in envs: e.close()
+                return done[done.iteration < iterations].reset_index(drop=True)
             for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
             start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
             if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
@@ -539,1318 +583,9 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
         if csv is not None:
             pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
             if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
-                            "nets": [l.net.state_dict() for l in learners],
-                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
-                os.replace(tmp, ckpt)
-        if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
-    copies.close()
-    return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
-def _train_one(args):
-    env, algo, config, seed, iterations, log_dir, env_kwargs = args
-    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
-    return df.assign(seed=seed)
-
-def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
-              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
-    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
-    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
-    seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError("seeds is empty")
-    if config is not None and type(config) is not lib.MATRLConfig:
-        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
-    get_algorithm(algo)
-    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
-        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
-    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
-            for s in seeds]
-    processes = min(len(seeds), processes or os.cpu_count() or 1)
-    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
-    return pd.concat(dfs, ignore_index=True)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a8
-def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig) -> np.ndarray:
-    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages, each
-    agent's scaled by its standard deviation (a positive scale per agent leaves the Nash equilibria as they are)."""
-    from matrl_nb.meta_game import meta_game_from_samples
-    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip))
-
-def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, dict]:
-    """Step 4: rho, each agent's probability of keeping its current policy: fixed by the algorithm or the
-    configuration, else a Nash equilibrium of M (when no solver reaches its tolerance: rho = 1, counted)."""
-    n = M.shape[0]
-    info = dict(nash_conv=np.nan, nash_method="", converged=np.nan, fallback=0)
-    if algo.rho is not None: return np.full(n, float(algo.rho)), info
-    if cfg.force_rho is not None: return np.full(n, float(cfg.force_rho)), info
-    from matrl_nb.nash import solve_nash
-    res = solve_nash(M, method=cfg.nash_method, select=cfg.nash_select, rng=rng)
-    info.update(nash_conv=float(res.nash_conv), nash_method=str(res.method), converged=float(bool(res.converged)))
-    if res.converged: return np.clip(np.asarray(res.rho, np.float64), 0.0, 1.0), info
-    info["fallback"] = 1
-    return np.ones(n), info
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a9
-def aggregate(rho, ratios) -> np.ndarray:
-    """Step 5, the trust stable region: the density ratio of pibar_j = rho_j pi_j + (1 - rho_j) pihat_j to the
-    behaviour policy pi_j, per sample: rho_j + (1 - rho_j) r_j, (N, n). No network has to hold pibar."""
-    rho = np.asarray(rho, np.float64)
-    return rho[None, :] + (1 - rho[None, :]) * ratios
-
-def br_weights(density, is_clip: float) -> np.ndarray:
-    "c_-i(t) = clip(prod_{j != i} pibar_j / pi_j, 1 - c, 1 + c) for every agent i, (N, n)."
-    n = density.shape[1]
-    return np.stack([np.clip(np.prod(np.delete(density, i, 1), 1), 1 - is_clip, 1 + is_clip) for i in range(n)], 1)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
-def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
-    """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from
-    its current policy (or, as options, from its prediction or the aggregate); the critic trains here."""
-    stats = [None] * len(learners)
-    for grp, b in zip(ro.groups, batches):
-        gl = [learners[i] for i in grp]
-        if (cfg.br_shortcut and cfg.br_start == "current" and cfg.br_iters == cfg.policy_iters
-                and np.all(c[:, grp] == 1.0)):
-            # c == 1: the BR's actor update is the TPR's; take it, then train the critic as IL would
-            for i in grp: learners[i].load(predictions[i])
-            if gl[0].net.separable:
-                out = ppo_update(gl, b, cfg.ppo, cfg.policy_iters, _generators(seeds, grp), policy=False)
-                for i, s in zip(grp, out): stats[i] = s
-                continue
-        for i in grp:
-            if cfg.br_start == "predicted": learners[i].load(predictions[i])
-            elif cfg.br_start == "aggregated": _interpolate(learners[i].net, learners[i].net, predictions[i].net, float(rho[i]))
-        w = torch.as_tensor(c[:, grp].T.copy(), dtype=torch.float32)
-        for i, s in zip(grp, ppo_update(gl, b, cfg.ppo, cfg.br_iters, _generators(seeds, grp), weight=w)): stats[i] = s
-    return stats
-
-@torch.no_grad()
-def _interpolate(dst_net, net_a, net_b, w_a: float):
-    for p, pa, pb in zip(dst_net.parameters(), net_a.parameters(), net_b.parameters()):
-        p.copy_(w_a * pa + (1 - w_a) * pb)
-
-def aggregate_parameters(learners, predictions, rho):
-    """MATRL without best response: theta <- rho theta + (1 - rho) theta_hat (an approximation of the mixture
-    pibar by one network); a separable net keeps the TPR's critic, trained on this batch, and its optimiser."""
-    for i, (lrn, pred) in enumerate(zip(learners, predictions)):
-        w = float(rho[i])
-        critic = [p.detach().clone() for p in pred.net.v.parameters()] if lrn.net.separable else None
-        _interpolate(lrn.net, lrn.net, pred.net, w)
-        if critic is not None:
-            with torch.no_grad():
-                for p, q in zip(lrn.net.v.parameters(), critic): p.copy_(q)
-        lrn.opt.load_state_dict(copy.deepcopy(pred.opt.state_dict()))
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b1
-def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, seeds, nash_rng) -> dict:
-    """Steps 2-7 of Algorithm 2 on the batch `ro`, as `algo` says: updates `learners` in place and returns the
-    iteration's statistics. `seeds[i]` seeds agent i's minibatches (the same for its TPR and BR updates)."""
-    algo = get_algorithm(algo)
-    n = len(learners)
-    batches, adv = make_batches(ro, cfg)
-    st = {"rho": np.full(n, np.nan), "payoffs": None, "nash_conv": np.nan, "nash_method": "",
-          "converged": np.nan, "fallback": 0, "ess": np.nan, "br": [dict.fromkeys(PPO_STATS, np.nan)] * n}
-    t0 = time.perf_counter()
-    if algo.next_policy == "prediction":               # IL: the trust payoff region step is the update
-        st["tpr"] = trust_payoff_step(learners, ro, batches, cfg, seeds, critic=True)
-        st.update(t_tpr=time.perf_counter() - t0, t_meta=0.0, t_br=0.0)
-        return st
-    predictions = [l.clone() for l in learners]        # 2. pihat_i, from a copy of pi_i and its optimiser
-    st["tpr"] = trust_payoff_step(predictions, ro, batches, cfg, seeds, critic=algo.next_policy == "aggregate")
-    t1 = time.perf_counter()
-    logp_cur = ro.logp.reshape(-1, n)
-    logp_pred = policy_log_probs(predictions, ro, batches)
-    r = np.exp(logp_pred - logp_cur)
-    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
-    w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
-    rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
-    st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
-    t2 = time.perf_counter()
-    if algo.next_policy == "aggregate": aggregate_parameters(learners, predictions, rho)
-    else:                                              # 5.-6. trust stable region, best response
-        c = br_weights(aggregate(rho, r), cfg.is_clip)
-        st["br"] = best_response(learners, predictions, ro, batches, c, rho, cfg, seeds)
-    st.update(t_tpr=t1 - t0, t_meta=t2 - t1, t_br=time.perf_counter() - t2)
-    return st
-
-def _ess(w) -> float:
-    "Kish's effective sample size of importance weights `w`, as a fraction of the batch."
-    from matrl_nb.meta_game import effective_sample_size
-    return float(effective_sample_size(w)) / len(w)
-
-# %% ../nbs/04_matrl_ppo.ipynb #a2dc211f
-def _iter_seeds(seed: int, it: int, n: int):
-    ss = np.random.SeedSequence([int(seed), int(it)])
-    s = ss.generate_state(n + 3, dtype=np.uint32)
-    return int(s[0]), int(s[1]), [int(x) for x in s[2:2 + n]], np.random.default_rng(int(s[-1]))
-
-def _env_factory(env, env_kwargs) -> Callable:
-    "A function that builds one copy of `env`: a registered name, or a callable returning a ParallelEnv."
-    kw = dict(env_kwargs or {})
-    if isinstance(env, str):
-        _envs.make(env, **kw).close()   # fail here, with the registry's message, if the name is unknown
-        return lambda: _envs.make(env, **kw)
-    if callable(env): return lambda: env(**kw)
-    raise ValueError(f"env must be a registered name (one of {', '.join(_envs.list_envs())}; add yours with "
-                     f"matrl_nb.envs.register) or a callable returning a PettingZoo ParallelEnv, got {type(env).__name__}")
-
-def build_learners(env, cfg: MATRLConfig, seed: int) -> list[Learner]:
-    "One `ActorCritic` and optimiser per agent of `env`, initialised from `seed`."
-    agents = list(env.possible_agents)
-    _check_spaces(env, agents)
-    if cfg.init_probs is not None and len(cfg.init_probs) != len(agents):
-        raise ValueError(f"init_probs has {len(cfg.init_probs)} entries for {len(agents)} agents")
-    torch.manual_seed(int(seed))
-    nets = [ActorCritic(env.observation_space(a), env.action_space(a), cfg.hidden, cfg.torso, cfg.init_log_std,
-                        None if cfg.init_probs is None else cfg.init_probs[i]) for i, a in enumerate(agents)]
-    return [Learner(nt, make_optimizer(nt.parameters(), cfg)) for nt in nets]
-
-def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_total, kls):
-    n = len(agents)
-    row = {"iteration": it, "env_steps": env_steps, "episodes": len(ro.episode_returns)}
-    er = ro.episode_returns
-    team = er.sum(1) if team_mode == "sum" else er[:, 0]
-    row["team_return"] = float(team.mean()) if len(er) else np.nan
-    row["episode_length"] = float(ro.episode_lengths.mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"return_{a}"] = float(er[:, i].mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"rho_{a}"] = float(st["rho"][i])
-    row.update(nash_conv=st["nash_conv"], nash_method=st["nash_method"], converged=st["converged"],
-               fallback=fallback_total)
-    for i, a in enumerate(agents): row[f"kl_{a}"] = kls[i]
-    for i, a in enumerate(agents):
-        p = np.nan
-        if learners[i].net.discrete:
-            with torch.no_grad():
-                p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
-        row[f"pi0_{a}"] = p
-    row["ess"] = st["ess"]
-    for i in range(n):
-        for k in range(2 ** n):
-            bits = format(k, f"0{n}b")
-            row[f"M{i}_{bits}"] = np.nan if st["payoffs"] is None else float(st["payoffs"][(i,) + tuple(map(int, bits))])
-    for part in ("tpr", "br"):
-        for s in PPO_STATS:
-            for i, a in enumerate(agents): row[f"{part}_{s}_{a}"] = float(st[part][i][s])
-    return row
-
-def _behaviour_kl(learners, ro, batches) -> list[float]:
-    "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
-    lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
-    return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
-
-def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
-          log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
-    """Run `iterations` iterations of `algo` (one of `ALGOS`) on `env` (a registered name, or a callable that
-    returns a PettingZoo parallel env); one row per iteration."""
-    algo_ = get_algorithm(algo)
-    cfg = config if config is not None else MATRLConfig()
-    if not isinstance(cfg, MATRLConfig): raise ValueError(f"config must be a MATRLConfig, got {type(cfg).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-        raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
-    torch.set_num_threads(1)
-    factory = _env_factory(env, env_kwargs)
-    envs = [factory() for _ in range(cfg.n_envs)]
-    e0 = envs[0]
-    if e0.metadata.get("team_reward") not in ("sum", "shared"):
-        raise ValueError("the environment must set metadata['team_reward'] to 'sum' or 'shared'")
-    agents = list(e0.possible_agents)
-    learners = build_learners(e0, cfg, seed)
-    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
-    env_name = env if isinstance(env, str) else f"{getattr(env, '__module__', '')}.{getattr(env, '__qualname__', repr(env))}"
-    meta = dict(env=env_name, env_kwargs=env_kwargs or {}, algo=algo_.name, seed=int(seed), config=cfg.to_dict(),
-                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
-    start, env_steps, fallback, rows = 0, 0, 0, []
-    log_dir = Path(log_dir) if log_dir is not None else None
-    csv = ckpt = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
-        if ckpt.exists():
-            c = torch.load(ckpt, weights_only=False)
-            if c["meta"] != meta:
-                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
-            for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
-            start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
-            if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
-                lines = csv.read_text().splitlines(keepends=True)
-                kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
-                csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
-        elif csv.exists(): csv.unlink()
-    # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
-    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
-    from tqdm.auto import tqdm
-    bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
-               initial=start, total=iterations)
-    T = cfg.steps_per_iter // cfg.n_envs
-    for it in bar:
-        t0 = time.perf_counter()
-        _, gen_seed, upd_seeds, nash_rng = _iter_seeds(seed, it, len(agents))
-        stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
-        ro = collect(copies, stacks, T, torch.Generator().manual_seed(gen_seed))
-        t_roll = time.perf_counter() - t0
-        st = matrl_update(learners, ro, algo_, cfg, upd_seeds, nash_rng)
-        env_steps += cfg.steps_per_iter
-        fallback += st["fallback"]
-        kls = _behaviour_kl(learners, ro, make_batches(ro, cfg)[0])
-        row = _row(it, env_steps, ro, st, agents, e0.metadata["team_reward"], learners, copies.probe, fallback, kls)
-        wall = time.perf_counter() - t0
-        row.update(t_rollout=t_roll, t_tpr=st["t_tpr"], t_meta=st["t_meta"], t_br=st["t_br"], wall_time=wall,
-                   steps_per_s=cfg.steps_per_iter / wall)
-        rows.append(row)
-        if csv is not None:
-            pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
-            if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
-                            "nets": [l.net.state_dict() for l in learners],
-                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
-                os.replace(tmp, ckpt)
-        if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
-    copies.close()
-    return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
-def _train_one(args):
-    env, algo, config, seed, iterations, log_dir, env_kwargs = args
-    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
-    return df.assign(seed=seed)
-
-def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
-              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
-    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
-    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
-    seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError("seeds is empty")
-    if config is not None and type(config) is not lib.MATRLConfig:
-        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
-    get_algorithm(algo)
-    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
-        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
-    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
-            for s in seeds]
-    processes = min(len(seeds), processes or os.cpu_count() or 1)
-    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
-    return pd.concat(dfs, ignore_index=True)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a8
-def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig) -> np.ndarray:
-    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages, each
-    agent's scaled by its standard deviation (a positive scale per agent leaves the Nash equilibria as they are)."""
-    from matrl_nb.meta_game import meta_game_from_samples
-    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip))
-
-def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, dict]:
-    """Step 4: rho, each agent's probability of keeping its current policy: fixed by the algorithm or the
-    configuration, else a Nash equilibrium of M (when no solver reaches its tolerance: rho = 1, counted)."""
-    n = M.shape[0]
-    info = dict(nash_conv=np.nan, nash_method="", converged=np.nan, fallback=0)
-    if algo.rho is not None: return np.full(n, float(algo.rho)), info
-    if cfg.force_rho is not None: return np.full(n, float(cfg.force_rho)), info
-    from matrl_nb.nash import solve_nash
-    res = solve_nash(M, method=cfg.nash_method, select=cfg.nash_select, rng=rng)
-    info.update(nash_conv=float(res.nash_conv), nash_method=str(res.method), converged=float(bool(res.converged)))
-    if res.converged: return np.clip(np.asarray(res.rho, np.float64), 0.0, 1.0), info
-    info["fallback"] = 1
-    return np.ones(n), info
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a9
-def aggregate(rho, ratios) -> np.ndarray:
-    """Step 5, the trust stable region: the density ratio of pibar_j = rho_j pi_j + (1 - rho_j) pihat_j to the
-    behaviour policy pi_j, per sample: rho_j + (1 - rho_j) r_j, (N, n). No network has to hold pibar."""
-    rho = np.asarray(rho, np.float64)
-    return rho[None, :] + (1 - rho[None, :]) * ratios
-
-def br_weights(density, is_clip: float) -> np.ndarray:
-    "c_-i(t) = clip(prod_{j != i} pibar_j / pi_j, 1 - c, 1 + c) for every agent i, (N, n)."
-    n = density.shape[1]
-    return np.stack([np.clip(np.prod(np.delete(density, i, 1), 1), 1 - is_clip, 1 + is_clip) for i in range(n)], 1)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
-def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
-    """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from
-    its current policy (or, as options, from its prediction or the aggregate); the critic trains here."""
-    stats = [None] * len(learners)
-    for grp, b in zip(ro.groups, batches):
-        gl = [learners[i] for i in grp]
-        if (cfg.br_shortcut and cfg.br_start == "current" and cfg.br_iters == cfg.policy_iters
-                and np.all(c[:, grp] == 1.0)):
-            # c == 1: the BR's actor update is the TPR's; take it, then train the critic as IL would
-            for i in grp: learners[i].load(predictions[i])
-            if gl[0].net.separable:
-                out = ppo_update(gl, b, cfg.ppo, cfg.policy_iters, _generators(seeds, grp), policy=False)
-                for i, s in zip(grp, out): stats[i] = s
-                continue
-        for i in grp:
-            if cfg.br_start == "predicted": learners[i].load(predictions[i])
-            elif cfg.br_start == "aggregated": _interpolate(learners[i].net, learners[i].net, predictions[i].net, float(rho[i]))
-        w = torch.as_tensor(c[:, grp].T.copy(), dtype=torch.float32)
-        for i, s in zip(grp, ppo_update(gl, b, cfg.ppo, cfg.br_iters, _generators(seeds, grp), weight=w)): stats[i] = s
-    return stats
-
-@torch.no_grad()
-def _interpolate(dst_net, net_a, net_b, w_a: float):
-    for p, pa, pb in zip(dst_net.parameters(), net_a.parameters(), net_b.parameters()):
-        p.copy_(w_a * pa + (1 - w_a) * pb)
-
-def aggregate_parameters(learners, predictions, rho):
-    """MATRL without best response: theta <- rho theta + (1 - rho) theta_hat (an approximation of the mixture
-    pibar by one network); a separable net keeps the TPR's critic, trained on this batch, and its optimiser."""
-    for i, (lrn, pred) in enumerate(zip(learners, predictions)):
-        w = float(rho[i])
-        critic = [p.detach().clone() for p in pred.net.v.parameters()] if lrn.net.separable else None
-        _interpolate(lrn.net, lrn.net, pred.net, w)
-        if critic is not None:
-            with torch.no_grad():
-                for p, q in zip(lrn.net.v.parameters(), critic): p.copy_(q)
-        lrn.opt.load_state_dict(copy.deepcopy(pred.opt.state_dict()))
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b1
-def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, seeds, nash_rng) -> dict:
-    """Steps 2-7 of Algorithm 2 on the batch `ro`, as `algo` says: updates `learners` in place and returns the
-    iteration's statistics. `seeds[i]` seeds agent i's minibatches (the same for its TPR and BR updates)."""
-    algo = get_algorithm(algo)
-    n = len(learners)
-    batches, adv = make_batches(ro, cfg)
-    st = {"rho": np.full(n, np.nan), "payoffs": None, "nash_conv": np.nan, "nash_method": "",
-          "converged": np.nan, "fallback": 0, "ess": np.nan, "br": [dict.fromkeys(PPO_STATS, np.nan)] * n}
-    t0 = time.perf_counter()
-    if algo.next_policy == "prediction":               # IL: the trust payoff region step is the update
-        st["tpr"] = trust_payoff_step(learners, ro, batches, cfg, seeds, critic=True)
-        st.update(t_tpr=time.perf_counter() - t0, t_meta=0.0, t_br=0.0)
-        return st
-    predictions = [l.clone() for l in learners]        # 2. pihat_i, from a copy of pi_i and its optimiser
-    st["tpr"] = trust_payoff_step(predictions, ro, batches, cfg, seeds, critic=algo.next_policy == "aggregate")
-    t1 = time.perf_counter()
-    logp_cur = ro.logp.reshape(-1, n)
-    logp_pred = policy_log_probs(predictions, ro, batches)
-    r = np.exp(logp_pred - logp_cur)
-    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
-    w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
-    rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
-    st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
-    t2 = time.perf_counter()
-    if algo.next_policy == "aggregate": aggregate_parameters(learners, predictions, rho)
-    else:                                              # 5.-6. trust stable region, best response
-        c = br_weights(aggregate(rho, r), cfg.is_clip)
-        st["br"] = best_response(learners, predictions, ro, batches, c, rho, cfg, seeds)
-    st.update(t_tpr=t1 - t0, t_meta=t2 - t1, t_br=time.perf_counter() - t2)
-    return st
-
-def _ess(w) -> float:
-    "Kish's effective sample size of importance weights `w`, as a fraction of the batch."
-    from matrl_nb.meta_game import effective_sample_size
-    return float(effective_sample_size(w)) / len(w)
-
-# %% ../nbs/04_matrl_ppo.ipynb #a2dc211f
-def _iter_seeds(seed: int, it: int, n: int):
-    ss = np.random.SeedSequence([int(seed), int(it)])
-    s = ss.generate_state(n + 3, dtype=np.uint32)
-    return int(s[0]), int(s[1]), [int(x) for x in s[2:2 + n]], np.random.default_rng(int(s[-1]))
-
-def _env_factory(env, env_kwargs) -> Callable:
-    "A function that builds one copy of `env`: a registered name, or a callable returning a ParallelEnv."
-    kw = dict(env_kwargs or {})
-    if isinstance(env, str):
-        _envs.make(env, **kw).close()   # fail here, with the registry's message, if the name is unknown
-        return lambda: _envs.make(env, **kw)
-    if callable(env): return lambda: env(**kw)
-    raise ValueError(f"env must be a registered name (one of {', '.join(_envs.list_envs())}; add yours with "
-                     f"matrl_nb.envs.register) or a callable returning a PettingZoo ParallelEnv, got {type(env).__name__}")
-
-def build_learners(env, cfg: MATRLConfig, seed: int) -> list[Learner]:
-    "One `ActorCritic` and optimiser per agent of `env`, initialised from `seed`."
-    agents = list(env.possible_agents)
-    _check_spaces(env, agents)
-    if cfg.init_probs is not None and len(cfg.init_probs) != len(agents):
-        raise ValueError(f"init_probs has {len(cfg.init_probs)} entries for {len(agents)} agents")
-    torch.manual_seed(int(seed))
-    nets = [ActorCritic(env.observation_space(a), env.action_space(a), cfg.hidden, cfg.torso, cfg.init_log_std,
-                        None if cfg.init_probs is None else cfg.init_probs[i]) for i, a in enumerate(agents)]
-    return [Learner(nt, make_optimizer(nt.parameters(), cfg)) for nt in nets]
-
-def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_total, kls):
-    n = len(agents)
-    row = {"iteration": it, "env_steps": env_steps, "episodes": len(ro.episode_returns)}
-    er = ro.episode_returns
-    team = er.sum(1) if team_mode == "sum" else er[:, 0]
-    row["team_return"] = float(team.mean()) if len(er) else np.nan
-    row["episode_length"] = float(ro.episode_lengths.mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"return_{a}"] = float(er[:, i].mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"rho_{a}"] = float(st["rho"][i])
-    row.update(nash_conv=st["nash_conv"], nash_method=st["nash_method"], converged=st["converged"],
-               fallback=fallback_total)
-    for i, a in enumerate(agents): row[f"kl_{a}"] = kls[i]
-    for i, a in enumerate(agents):
-        p = np.nan
-        if learners[i].net.discrete:
-            with torch.no_grad():
-                p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
-        row[f"pi0_{a}"] = p
-    row["ess"] = st["ess"]
-    for i in range(n):
-        for k in range(2 ** n):
-            bits = format(k, f"0{n}b")
-            row[f"M{i}_{bits}"] = np.nan if st["payoffs"] is None else float(st["payoffs"][(i,) + tuple(map(int, bits))])
-    for part in ("tpr", "br"):
-        for s in PPO_STATS:
-            for i, a in enumerate(agents): row[f"{part}_{s}_{a}"] = float(st[part][i][s])
-    return row
-
-def _behaviour_kl(learners, ro, batches) -> list[float]:
-    "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
-    lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
-    return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
-
-def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
-          log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
-    """Run `iterations` iterations of `algo` (one of `ALGOS`) on `env` (a registered name, or a callable that
-    returns a PettingZoo parallel env); one row per iteration."""
-    algo_ = get_algorithm(algo)
-    cfg = config if config is not None else MATRLConfig()
-    if not isinstance(cfg, MATRLConfig): raise ValueError(f"config must be a MATRLConfig, got {type(cfg).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-        raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
-    torch.set_num_threads(1)
-    factory = _env_factory(env, env_kwargs)
-    envs = [factory() for _ in range(cfg.n_envs)]
-    e0 = envs[0]
-    if e0.metadata.get("team_reward") not in ("sum", "shared"):
-        raise ValueError("the environment must set metadata['team_reward'] to 'sum' or 'shared'")
-    agents = list(e0.possible_agents)
-    learners = build_learners(e0, cfg, seed)
-    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
-    env_name = env if isinstance(env, str) else f"{getattr(env, '__module__', '')}.{getattr(env, '__qualname__', repr(env))}"
-    meta = dict(env=env_name, env_kwargs=env_kwargs or {}, algo=algo_.name, seed=int(seed), config=cfg.to_dict(),
-                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
-    start, env_steps, fallback, rows = 0, 0, 0, []
-    log_dir = Path(log_dir) if log_dir is not None else None
-    csv = ckpt = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
-        if ckpt.exists():
-            c = torch.load(ckpt, weights_only=False)
-            if c["meta"] != meta:
-                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
-            for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
-            start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
-            if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
-                lines = csv.read_text().splitlines(keepends=True)
-                kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
-                csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
-        elif csv.exists(): csv.unlink()
-    # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
-    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
-    from tqdm.auto import tqdm
-    bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
-               initial=start, total=iterations)
-    T = cfg.steps_per_iter // cfg.n_envs
-    for it in bar:
-        t0 = time.perf_counter()
-        _, gen_seed, upd_seeds, nash_rng = _iter_seeds(seed, it, len(agents))
-        stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
-        ro = collect(copies, stacks, T, torch.Generator().manual_seed(gen_seed))
-        t_roll = time.perf_counter() - t0
-        st = matrl_update(learners, ro, algo_, cfg, upd_seeds, nash_rng)
-        env_steps += cfg.steps_per_iter
-        fallback += st["fallback"]
-        kls = _behaviour_kl(learners, ro, make_batches(ro, cfg)[0])
-        row = _row(it, env_steps, ro, st, agents, e0.metadata["team_reward"], learners, copies.probe, fallback, kls)
-        wall = time.perf_counter() - t0
-        row.update(t_rollout=t_roll, t_tpr=st["t_tpr"], t_meta=st["t_meta"], t_br=st["t_br"], wall_time=wall,
-                   steps_per_s=cfg.steps_per_iter / wall)
-        rows.append(row)
-        if csv is not None:
-            pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
-            if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
-                            "nets": [l.net.state_dict() for l in learners],
-                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
-                os.replace(tmp, ckpt)
-        if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
-    copies.close()
-    return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
-def _train_one(args):
-    env, algo, config, seed, iterations, log_dir, env_kwargs = args
-    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
-    return df.assign(seed=seed)
-
-def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
-              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
-    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
-    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
-    seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError("seeds is empty")
-    if config is not None and type(config) is not lib.MATRLConfig:
-        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
-    get_algorithm(algo)
-    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
-        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
-    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
-            for s in seeds]
-    processes = min(len(seeds), processes or os.cpu_count() or 1)
-    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
-    return pd.concat(dfs, ignore_index=True)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a8
-def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig) -> np.ndarray:
-    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages, each
-    agent's scaled by its standard deviation (a positive scale per agent leaves the Nash equilibria as they are)."""
-    from matrl_nb.meta_game import meta_game_from_samples
-    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip))
-
-def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, dict]:
-    """Step 4: rho, each agent's probability of keeping its current policy: fixed by the algorithm or the
-    configuration, else a Nash equilibrium of M (when no solver reaches its tolerance: rho = 1, counted)."""
-    n = M.shape[0]
-    info = dict(nash_conv=np.nan, nash_method="", converged=np.nan, fallback=0)
-    if algo.rho is not None: return np.full(n, float(algo.rho)), info
-    if cfg.force_rho is not None: return np.full(n, float(cfg.force_rho)), info
-    from matrl_nb.nash import solve_nash
-    res = solve_nash(M, method=cfg.nash_method, select=cfg.nash_select, rng=rng)
-    info.update(nash_conv=float(res.nash_conv), nash_method=str(res.method), converged=float(bool(res.converged)))
-    if res.converged: return np.clip(np.asarray(res.rho, np.float64), 0.0, 1.0), info
-    info["fallback"] = 1
-    return np.ones(n), info
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a9
-def aggregate(rho, ratios) -> np.ndarray:
-    """Step 5, the trust stable region: the density ratio of pibar_j = rho_j pi_j + (1 - rho_j) pihat_j to the
-    behaviour policy pi_j, per sample: rho_j + (1 - rho_j) r_j, (N, n). No network has to hold pibar."""
-    rho = np.asarray(rho, np.float64)
-    return rho[None, :] + (1 - rho[None, :]) * ratios
-
-def br_weights(density, is_clip: float) -> np.ndarray:
-    "c_-i(t) = clip(prod_{j != i} pibar_j / pi_j, 1 - c, 1 + c) for every agent i, (N, n)."
-    n = density.shape[1]
-    return np.stack([np.clip(np.prod(np.delete(density, i, 1), 1), 1 - is_clip, 1 + is_clip) for i in range(n)], 1)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
-def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
-    """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from
-    its current policy (or, as options, from its prediction or the aggregate); the critic trains here."""
-    stats = [None] * len(learners)
-    for grp, b in zip(ro.groups, batches):
-        gl = [learners[i] for i in grp]
-        if (cfg.br_shortcut and cfg.br_start == "current" and cfg.br_iters == cfg.policy_iters
-                and np.all(c[:, grp] == 1.0)):
-            # c == 1: the BR's actor update is the TPR's; take it, then train the critic as IL would
-            for i in grp: learners[i].load(predictions[i])
-            if gl[0].net.separable:
-                out = ppo_update(gl, b, cfg.ppo, cfg.policy_iters, _generators(seeds, grp), policy=False)
-                for i, s in zip(grp, out): stats[i] = s
-                continue
-        for i in grp:
-            if cfg.br_start == "predicted": learners[i].load(predictions[i])
-            elif cfg.br_start == "aggregated": _interpolate(learners[i].net, learners[i].net, predictions[i].net, float(rho[i]))
-        w = torch.as_tensor(c[:, grp].T.copy(), dtype=torch.float32)
-        for i, s in zip(grp, ppo_update(gl, b, cfg.ppo, cfg.br_iters, _generators(seeds, grp), weight=w)): stats[i] = s
-    return stats
-
-@torch.no_grad()
-def _interpolate(dst_net, net_a, net_b, w_a: float):
-    for p, pa, pb in zip(dst_net.parameters(), net_a.parameters(), net_b.parameters()):
-        p.copy_(w_a * pa + (1 - w_a) * pb)
-
-def aggregate_parameters(learners, predictions, rho):
-    """MATRL without best response: theta <- rho theta + (1 - rho) theta_hat (an approximation of the mixture
-    pibar by one network); a separable net keeps the TPR's critic, trained on this batch, and its optimiser."""
-    for i, (lrn, pred) in enumerate(zip(learners, predictions)):
-        w = float(rho[i])
-        critic = [p.detach().clone() for p in pred.net.v.parameters()] if lrn.net.separable else None
-        _interpolate(lrn.net, lrn.net, pred.net, w)
-        if critic is not None:
-            with torch.no_grad():
-                for p, q in zip(lrn.net.v.parameters(), critic): p.copy_(q)
-        lrn.opt.load_state_dict(copy.deepcopy(pred.opt.state_dict()))
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b1
-def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, seeds, nash_rng) -> dict:
-    """Steps 2-7 of Algorithm 2 on the batch `ro`, as `algo` says: updates `learners` in place and returns the
-    iteration's statistics. `seeds[i]` seeds agent i's minibatches (the same for its TPR and BR updates)."""
-    algo = get_algorithm(algo)
-    n = len(learners)
-    batches, adv = make_batches(ro, cfg)
-    st = {"rho": np.full(n, np.nan), "payoffs": None, "nash_conv": np.nan, "nash_method": "",
-          "converged": np.nan, "fallback": 0, "ess": np.nan, "br": [dict.fromkeys(PPO_STATS, np.nan)] * n}
-    t0 = time.perf_counter()
-    if algo.next_policy == "prediction":               # IL: the trust payoff region step is the update
-        st["tpr"] = trust_payoff_step(learners, ro, batches, cfg, seeds, critic=True)
-        st.update(t_tpr=time.perf_counter() - t0, t_meta=0.0, t_br=0.0)
-        return st
-    predictions = [l.clone() for l in learners]        # 2. pihat_i, from a copy of pi_i and its optimiser
-    st["tpr"] = trust_payoff_step(predictions, ro, batches, cfg, seeds, critic=algo.next_policy == "aggregate")
-    t1 = time.perf_counter()
-    logp_cur = ro.logp.reshape(-1, n)
-    logp_pred = policy_log_probs(predictions, ro, batches)
-    r = np.exp(logp_pred - logp_cur)
-    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
-    w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
-    rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
-    st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
-    t2 = time.perf_counter()
-    if algo.next_policy == "aggregate": aggregate_parameters(learners, predictions, rho)
-    else:                                              # 5.-6. trust stable region, best response
-        c = br_weights(aggregate(rho, r), cfg.is_clip)
-        st["br"] = best_response(learners, predictions, ro, batches, c, rho, cfg, seeds)
-    st.update(t_tpr=t1 - t0, t_meta=t2 - t1, t_br=time.perf_counter() - t2)
-    return st
-
-def _ess(w) -> float:
-    "Kish's effective sample size of importance weights `w`, as a fraction of the batch."
-    from matrl_nb.meta_game import effective_sample_size
-    return float(effective_sample_size(w)) / len(w)
-
-# %% ../nbs/04_matrl_ppo.ipynb #a2dc211f
-def _iter_seeds(seed: int, it: int, n: int):
-    ss = np.random.SeedSequence([int(seed), int(it)])
-    s = ss.generate_state(n + 3, dtype=np.uint32)
-    return int(s[0]), int(s[1]), [int(x) for x in s[2:2 + n]], np.random.default_rng(int(s[-1]))
-
-def _env_factory(env, env_kwargs) -> Callable:
-    "A function that builds one copy of `env`: a registered name, or a callable returning a ParallelEnv."
-    kw = dict(env_kwargs or {})
-    if isinstance(env, str):
-        _envs.make(env, **kw).close()   # fail here, with the registry's message, if the name is unknown
-        return lambda: _envs.make(env, **kw)
-    if callable(env): return lambda: env(**kw)
-    raise ValueError(f"env must be a registered name (one of {', '.join(_envs.list_envs())}; add yours with "
-                     f"matrl_nb.envs.register) or a callable returning a PettingZoo ParallelEnv, got {type(env).__name__}")
-
-def build_learners(env, cfg: MATRLConfig, seed: int) -> list[Learner]:
-    "One `ActorCritic` and optimiser per agent of `env`, initialised from `seed`."
-    agents = list(env.possible_agents)
-    _check_spaces(env, agents)
-    if cfg.init_probs is not None and len(cfg.init_probs) != len(agents):
-        raise ValueError(f"init_probs has {len(cfg.init_probs)} entries for {len(agents)} agents")
-    torch.manual_seed(int(seed))
-    nets = [ActorCritic(env.observation_space(a), env.action_space(a), cfg.hidden, cfg.torso, cfg.init_log_std,
-                        None if cfg.init_probs is None else cfg.init_probs[i]) for i, a in enumerate(agents)]
-    return [Learner(nt, make_optimizer(nt.parameters(), cfg)) for nt in nets]
-
-def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_total, kls):
-    n = len(agents)
-    row = {"iteration": it, "env_steps": env_steps, "episodes": len(ro.episode_returns)}
-    er = ro.episode_returns
-    team = er.sum(1) if team_mode == "sum" else er[:, 0]
-    row["team_return"] = float(team.mean()) if len(er) else np.nan
-    row["episode_length"] = float(ro.episode_lengths.mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"return_{a}"] = float(er[:, i].mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"rho_{a}"] = float(st["rho"][i])
-    row.update(nash_conv=st["nash_conv"], nash_method=st["nash_method"], converged=st["converged"],
-               fallback=fallback_total)
-    for i, a in enumerate(agents): row[f"kl_{a}"] = kls[i]
-    for i, a in enumerate(agents):
-        p = np.nan
-        if learners[i].net.discrete:
-            with torch.no_grad():
-                p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
-        row[f"pi0_{a}"] = p
-    row["ess"] = st["ess"]
-    for i in range(n):
-        for k in range(2 ** n):
-            bits = format(k, f"0{n}b")
-            row[f"M{i}_{bits}"] = np.nan if st["payoffs"] is None else float(st["payoffs"][(i,) + tuple(map(int, bits))])
-    for part in ("tpr", "br"):
-        for s in PPO_STATS:
-            for i, a in enumerate(agents): row[f"{part}_{s}_{a}"] = float(st[part][i][s])
-    return row
-
-def _behaviour_kl(learners, ro, batches) -> list[float]:
-    "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
-    lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
-    return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
-
-def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
-          log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
-    """Run `iterations` iterations of `algo` (one of `ALGOS`) on `env` (a registered name, or a callable that
-    returns a PettingZoo parallel env); one row per iteration."""
-    algo_ = get_algorithm(algo)
-    cfg = config if config is not None else MATRLConfig()
-    if not isinstance(cfg, MATRLConfig): raise ValueError(f"config must be a MATRLConfig, got {type(cfg).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-        raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
-    torch.set_num_threads(1)
-    factory = _env_factory(env, env_kwargs)
-    envs = [factory() for _ in range(cfg.n_envs)]
-    e0 = envs[0]
-    if e0.metadata.get("team_reward") not in ("sum", "shared"):
-        raise ValueError("the environment must set metadata['team_reward'] to 'sum' or 'shared'")
-    agents = list(e0.possible_agents)
-    learners = build_learners(e0, cfg, seed)
-    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
-    env_name = env if isinstance(env, str) else f"{getattr(env, '__module__', '')}.{getattr(env, '__qualname__', repr(env))}"
-    meta = dict(env=env_name, env_kwargs=env_kwargs or {}, algo=algo_.name, seed=int(seed), config=cfg.to_dict(),
-                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
-    start, env_steps, fallback, rows = 0, 0, 0, []
-    log_dir = Path(log_dir) if log_dir is not None else None
-    csv = ckpt = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
-        if ckpt.exists():
-            c = torch.load(ckpt, weights_only=False)
-            if c["meta"] != meta:
-                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
-            for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
-            start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
-            if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
-                lines = csv.read_text().splitlines(keepends=True)
-                kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
-                csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
-        elif csv.exists(): csv.unlink()
-    # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
-    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
-    from tqdm.auto import tqdm
-    bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
-               initial=start, total=iterations)
-    T = cfg.steps_per_iter // cfg.n_envs
-    for it in bar:
-        t0 = time.perf_counter()
-        _, gen_seed, upd_seeds, nash_rng = _iter_seeds(seed, it, len(agents))
-        stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
-        ro = collect(copies, stacks, T, torch.Generator().manual_seed(gen_seed))
-        t_roll = time.perf_counter() - t0
-        st = matrl_update(learners, ro, algo_, cfg, upd_seeds, nash_rng)
-        env_steps += cfg.steps_per_iter
-        fallback += st["fallback"]
-        kls = _behaviour_kl(learners, ro, make_batches(ro, cfg)[0])
-        row = _row(it, env_steps, ro, st, agents, e0.metadata["team_reward"], learners, copies.probe, fallback, kls)
-        wall = time.perf_counter() - t0
-        row.update(t_rollout=t_roll, t_tpr=st["t_tpr"], t_meta=st["t_meta"], t_br=st["t_br"], wall_time=wall,
-                   steps_per_s=cfg.steps_per_iter / wall)
-        rows.append(row)
-        if csv is not None:
-            pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
-            if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
-                            "nets": [l.net.state_dict() for l in learners],
-                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
-                os.replace(tmp, ckpt)
-        if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
-    copies.close()
-    return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
-def _train_one(args):
-    env, algo, config, seed, iterations, log_dir, env_kwargs = args
-    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
-    return df.assign(seed=seed)
-
-def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
-              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
-    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
-    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
-    seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError("seeds is empty")
-    if config is not None and type(config) is not lib.MATRLConfig:
-        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
-    get_algorithm(algo)
-    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
-        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
-    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
-            for s in seeds]
-    processes = min(len(seeds), processes or os.cpu_count() or 1)
-    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
-    return pd.concat(dfs, ignore_index=True)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a8
-def meta_game(adv, logp_cur, logp_pred, cfg: MATRLConfig) -> np.ndarray:
-    """Step 3: the sample meta-game M_i[sigma] = mean_t((w_sigma - 1) A_i) on un-centred advantages, each
-    agent's scaled by its standard deviation (a positive scale per agent leaves the Nash equilibria as they are)."""
-    from matrl_nb.meta_game import meta_game_from_samples
-    return np.asarray(meta_game_from_samples(adv / (adv.std(0) + 1e-8), logp_cur, logp_pred, clip=cfg.meta_clip))
-
-def meta_nash(M, algo: Algorithm, cfg: MATRLConfig, rng) -> tuple[np.ndarray, dict]:
-    """Step 4: rho, each agent's probability of keeping its current policy: fixed by the algorithm or the
-    configuration, else a Nash equilibrium of M (when no solver reaches its tolerance: rho = 1, counted)."""
-    n = M.shape[0]
-    info = dict(nash_conv=np.nan, nash_method="", converged=np.nan, fallback=0)
-    if algo.rho is not None: return np.full(n, float(algo.rho)), info
-    if cfg.force_rho is not None: return np.full(n, float(cfg.force_rho)), info
-    from matrl_nb.nash import solve_nash
-    res = solve_nash(M, method=cfg.nash_method, select=cfg.nash_select, rng=rng)
-    info.update(nash_conv=float(res.nash_conv), nash_method=str(res.method), converged=float(bool(res.converged)))
-    if res.converged: return np.clip(np.asarray(res.rho, np.float64), 0.0, 1.0), info
-    info["fallback"] = 1
-    return np.ones(n), info
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a9
-def aggregate(rho, ratios) -> np.ndarray:
-    """Step 5, the trust stable region: the density ratio of pibar_j = rho_j pi_j + (1 - rho_j) pihat_j to the
-    behaviour policy pi_j, per sample: rho_j + (1 - rho_j) r_j, (N, n). No network has to hold pibar."""
-    rho = np.asarray(rho, np.float64)
-    return rho[None, :] + (1 - rho[None, :]) * ratios
-
-def br_weights(density, is_clip: float) -> np.ndarray:
-    "c_-i(t) = clip(prod_{j != i} pibar_j / pi_j, 1 - c, 1 + c) for every agent i, (N, n)."
-    n = density.shape[1]
-    return np.stack([np.clip(np.prod(np.delete(density, i, 1), 1), 1 - is_clip, 1 + is_clip) for i in range(n)], 1)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
-def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
-    """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from
-    its current policy (or, as options, from its prediction or the aggregate); the critic trains here."""
-    stats = [None] * len(learners)
-    for grp, b in zip(ro.groups, batches):
-        gl = [learners[i] for i in grp]
-        if (cfg.br_shortcut and cfg.br_start == "current" and cfg.br_iters == cfg.policy_iters
-                and np.all(c[:, grp] == 1.0)):
-            # c == 1: the BR's actor update is the TPR's; take it, then train the critic as IL would
-            for i in grp: learners[i].load(predictions[i])
-            if gl[0].net.separable:
-                out = ppo_update(gl, b, cfg.ppo, cfg.policy_iters, _generators(seeds, grp), policy=False)
-                for i, s in zip(grp, out): stats[i] = s
-                continue
-        for i in grp:
-            if cfg.br_start == "predicted": learners[i].load(predictions[i])
-            elif cfg.br_start == "aggregated": _interpolate(learners[i].net, learners[i].net, predictions[i].net, float(rho[i]))
-        w = torch.as_tensor(c[:, grp].T.copy(), dtype=torch.float32)
-        for i, s in zip(grp, ppo_update(gl, b, cfg.ppo, cfg.br_iters, _generators(seeds, grp), weight=w)): stats[i] = s
-    return stats
-
-@torch.no_grad()
-def _interpolate(dst_net, net_a, net_b, w_a: float):
-    for p, pa, pb in zip(dst_net.parameters(), net_a.parameters(), net_b.parameters()):
-        p.copy_(w_a * pa + (1 - w_a) * pb)
-
-def aggregate_parameters(learners, predictions, rho):
-    """MATRL without best response: theta <- rho theta + (1 - rho) theta_hat (an approximation of the mixture
-    pibar by one network); a separable net keeps the TPR's critic, trained on this batch, and its optimiser."""
-    for i, (lrn, pred) in enumerate(zip(learners, predictions)):
-        w = float(rho[i])
-        critic = [p.detach().clone() for p in pred.net.v.parameters()] if lrn.net.separable else None
-        _interpolate(lrn.net, lrn.net, pred.net, w)
-        if critic is not None:
-            with torch.no_grad():
-                for p, q in zip(lrn.net.v.parameters(), critic): p.copy_(q)
-        lrn.opt.load_state_dict(copy.deepcopy(pred.opt.state_dict()))
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b1
-def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, seeds, nash_rng) -> dict:
-    """Steps 2-7 of Algorithm 2 on the batch `ro`, as `algo` says: updates `learners` in place and returns the
-    iteration's statistics. `seeds[i]` seeds agent i's minibatches (the same for its TPR and BR updates)."""
-    algo = get_algorithm(algo)
-    n = len(learners)
-    batches, adv = make_batches(ro, cfg)
-    st = {"rho": np.full(n, np.nan), "payoffs": None, "nash_conv": np.nan, "nash_method": "",
-          "converged": np.nan, "fallback": 0, "ess": np.nan, "br": [dict.fromkeys(PPO_STATS, np.nan)] * n}
-    t0 = time.perf_counter()
-    if algo.next_policy == "prediction":               # IL: the trust payoff region step is the update
-        st["tpr"] = trust_payoff_step(learners, ro, batches, cfg, seeds, critic=True)
-        st.update(t_tpr=time.perf_counter() - t0, t_meta=0.0, t_br=0.0)
-        return st
-    predictions = [l.clone() for l in learners]        # 2. pihat_i, from a copy of pi_i and its optimiser
-    st["tpr"] = trust_payoff_step(predictions, ro, batches, cfg, seeds, critic=algo.next_policy == "aggregate")
-    t1 = time.perf_counter()
-    logp_cur = ro.logp.reshape(-1, n)
-    logp_pred = policy_log_probs(predictions, ro, batches)
-    r = np.exp(logp_pred - logp_cur)
-    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
-    w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
-    rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
-    st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
-    t2 = time.perf_counter()
-    if algo.next_policy == "aggregate": aggregate_parameters(learners, predictions, rho)
-    else:                                              # 5.-6. trust stable region, best response
-        c = br_weights(aggregate(rho, r), cfg.is_clip)
-        st["br"] = best_response(learners, predictions, ro, batches, c, rho, cfg, seeds)
-    st.update(t_tpr=t1 - t0, t_meta=t2 - t1, t_br=time.perf_counter() - t2)
-    return st
-
-def _ess(w) -> float:
-    "Kish's effective sample size of importance weights `w`, as a fraction of the batch."
-    from matrl_nb.meta_game import effective_sample_size
-    return float(effective_sample_size(w)) / len(w)
-
-# %% ../nbs/04_matrl_ppo.ipynb #a2dc211f
-def _iter_seeds(seed: int, it: int, n: int):
-    ss = np.random.SeedSequence([int(seed), int(it)])
-    s = ss.generate_state(n + 3, dtype=np.uint32)
-    return int(s[0]), int(s[1]), [int(x) for x in s[2:2 + n]], np.random.default_rng(int(s[-1]))
-
-def _env_factory(env, env_kwargs) -> Callable:
-    "A function that builds one copy of `env`: a registered name, or a callable returning a ParallelEnv."
-    kw = dict(env_kwargs or {})
-    if isinstance(env, str):
-        _envs.make(env, **kw).close()   # fail here, with the registry's message, if the name is unknown
-        return lambda: _envs.make(env, **kw)
-    if callable(env): return lambda: env(**kw)
-    raise ValueError(f"env must be a registered name (one of {', '.join(_envs.list_envs())}; add yours with "
-                     f"matrl_nb.envs.register) or a callable returning a PettingZoo ParallelEnv, got {type(env).__name__}")
-
-def build_learners(env, cfg: MATRLConfig, seed: int) -> list[Learner]:
-    "One `ActorCritic` and optimiser per agent of `env`, initialised from `seed`."
-    agents = list(env.possible_agents)
-    _check_spaces(env, agents)
-    if cfg.init_probs is not None and len(cfg.init_probs) != len(agents):
-        raise ValueError(f"init_probs has {len(cfg.init_probs)} entries for {len(agents)} agents")
-    torch.manual_seed(int(seed))
-    nets = [ActorCritic(env.observation_space(a), env.action_space(a), cfg.hidden, cfg.torso, cfg.init_log_std,
-                        None if cfg.init_probs is None else cfg.init_probs[i]) for i, a in enumerate(agents)]
-    return [Learner(nt, make_optimizer(nt.parameters(), cfg)) for nt in nets]
-
-def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_total, kls):
-    n = len(agents)
-    row = {"iteration": it, "env_steps": env_steps, "episodes": len(ro.episode_returns)}
-    er = ro.episode_returns
-    team = er.sum(1) if team_mode == "sum" else er[:, 0]
-    row["team_return"] = float(team.mean()) if len(er) else np.nan
-    row["episode_length"] = float(ro.episode_lengths.mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"return_{a}"] = float(er[:, i].mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"rho_{a}"] = float(st["rho"][i])
-    row.update(nash_conv=st["nash_conv"], nash_method=st["nash_method"], converged=st["converged"],
-               fallback=fallback_total)
-    for i, a in enumerate(agents): row[f"kl_{a}"] = kls[i]
-    for i, a in enumerate(agents):
-        p = np.nan
-        if learners[i].net.discrete:
-            with torch.no_grad():
-                p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
-        row[f"pi0_{a}"] = p
-    row["ess"] = st["ess"]
-    for i in range(n):
-        for k in range(2 ** n):
-            bits = format(k, f"0{n}b")
-            row[f"M{i}_{bits}"] = np.nan if st["payoffs"] is None else float(st["payoffs"][(i,) + tuple(map(int, bits))])
-    for part in ("tpr", "br"):
-        for s in PPO_STATS:
-            for i, a in enumerate(agents): row[f"{part}_{s}_{a}"] = float(st[part][i][s])
-    return row
-
-def _behaviour_kl(learners, ro, batches) -> list[float]:
-    "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
-    lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
-    return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
-
-def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
-          log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
-    """Run `iterations` iterations of `algo` (one of `ALGOS`) on `env` (a registered name, or a callable that
-    returns a PettingZoo parallel env); one row per iteration."""
-    algo_ = get_algorithm(algo)
-    cfg = config if config is not None else MATRLConfig()
-    if not isinstance(cfg, MATRLConfig): raise ValueError(f"config must be a MATRLConfig, got {type(cfg).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-        raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
-    torch.set_num_threads(1)
-    factory = _env_factory(env, env_kwargs)
-    envs = [factory() for _ in range(cfg.n_envs)]
-    e0 = envs[0]
-    if e0.metadata.get("team_reward") not in ("sum", "shared"):
-        raise ValueError("the environment must set metadata['team_reward'] to 'sum' or 'shared'")
-    agents = list(e0.possible_agents)
-    learners = build_learners(e0, cfg, seed)
-    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
-    env_name = env if isinstance(env, str) else f"{getattr(env, '__module__', '')}.{getattr(env, '__qualname__', repr(env))}"
-    meta = dict(env=env_name, env_kwargs=env_kwargs or {}, algo=algo_.name, seed=int(seed), config=cfg.to_dict(),
-                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
-    start, env_steps, fallback, rows = 0, 0, 0, []
-    log_dir = Path(log_dir) if log_dir is not None else None
-    csv = ckpt = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
-        if ckpt.exists():
-            c = torch.load(ckpt, weights_only=False)
-            if c["meta"] != meta:
-                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
-            for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
-            start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
-            if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
-                lines = csv.read_text().splitlines(keepends=True)
-                kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
-                csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
-        elif csv.exists(): csv.unlink()
-    # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
-    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
-    from tqdm.auto import tqdm
-    bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
-               initial=start, total=iterations)
-    T = cfg.steps_per_iter // cfg.n_envs
-    for it in bar:
-        t0 = time.perf_counter()
-        _, gen_seed, upd_seeds, nash_rng = _iter_seeds(seed, it, len(agents))
-        stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
-        ro = collect(copies, stacks, T, torch.Generator().manual_seed(gen_seed))
-        t_roll = time.perf_counter() - t0
-        st = matrl_update(learners, ro, algo_, cfg, upd_seeds, nash_rng)
-        env_steps += cfg.steps_per_iter
-        fallback += st["fallback"]
-        kls = _behaviour_kl(learners, ro, make_batches(ro, cfg)[0])
-        row = _row(it, env_steps, ro, st, agents, e0.metadata["team_reward"], learners, copies.probe, fallback, kls)
-        wall = time.perf_counter() - t0
-        row.update(t_rollout=t_roll, t_tpr=st["t_tpr"], t_meta=st["t_meta"], t_br=st["t_br"], wall_time=wall,
-                   steps_per_s=cfg.steps_per_iter / wall)
-        rows.append(row)
-        if csv is not None:
-            pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
-            if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
-                            "nets": [l.net.state_dict() for l in learners],
-                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
-                os.replace(tmp, ckpt)
-        if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
-    copies.close()
-    return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
-def _train_one(args):
-    env, algo, config, seed, iterations, log_dir, env_kwargs = args
-    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
-    return df.assign(seed=seed)
-
-def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
-              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
-    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
-    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
-    seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError("seeds is empty")
-    if config is not None and type(config) is not lib.MATRLConfig:
-        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
-    get_algorithm(algo)
-    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
-        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
-    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
-            for s in seeds]
-    processes = min(len(seeds), processes or os.cpu_count() or 1)
-    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
-    return pd.concat(dfs, ignore_index=True)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b0
-def best_response(learners, predictions, ro: Rollout, batches, c, rho, cfg: MATRLConfig, seeds) -> list[dict]:
-    """Step 6: each agent's PPO update against the aggregated opponents (advantages weighted by c_-i), from
-    its current policy (or, as options, from its prediction or the aggregate); the critic trains here."""
-    stats = [None] * len(learners)
-    for grp, b in zip(ro.groups, batches):
-        gl = [learners[i] for i in grp]
-        if (cfg.br_shortcut and cfg.br_start == "current" and cfg.br_iters == cfg.policy_iters
-                and np.all(c[:, grp] == 1.0)):
-            # c == 1: the BR's actor update is the TPR's; take it, then train the critic as IL would
-            for i in grp: learners[i].load(predictions[i])
-            if gl[0].net.separable:
-                out = ppo_update(gl, b, cfg.ppo, cfg.policy_iters, _generators(seeds, grp), policy=False)
-                for i, s in zip(grp, out): stats[i] = s
-                continue
-        for i in grp:
-            if cfg.br_start == "predicted": learners[i].load(predictions[i])
-            elif cfg.br_start == "aggregated": _interpolate(learners[i].net, learners[i].net, predictions[i].net, float(rho[i]))
-        w = torch.as_tensor(c[:, grp].T.copy(), dtype=torch.float32)
-        for i, s in zip(grp, ppo_update(gl, b, cfg.ppo, cfg.br_iters, _generators(seeds, grp), weight=w)): stats[i] = s
-    return stats
-
-@torch.no_grad()
-def _interpolate(dst_net, net_a, net_b, w_a: float):
-    for p, pa, pb in zip(dst_net.parameters(), net_a.parameters(), net_b.parameters()):
-        p.copy_(w_a * pa + (1 - w_a) * pb)
-
-def aggregate_parameters(learners, predictions, rho):
-    """MATRL without best response: theta <- rho theta + (1 - rho) theta_hat (an approximation of the mixture
-    pibar by one network); a separable net keeps the TPR's critic, trained on this batch, and its optimiser."""
-    for i, (lrn, pred) in enumerate(zip(learners, predictions)):
-        w = float(rho[i])
-        critic = [p.detach().clone() for p in pred.net.v.parameters()] if lrn.net.separable else None
-        _interpolate(lrn.net, lrn.net, pred.net, w)
-        if critic is not None:
-            with torch.no_grad():
-                for p, q in zip(lrn.net.v.parameters(), critic): p.copy_(q)
-        lrn.opt.load_state_dict(copy.deepcopy(pred.opt.state_dict()))
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b1
-def matrl_update(learners: list[Learner], ro: Rollout, algo, cfg: MATRLConfig, seeds, nash_rng) -> dict:
-    """Steps 2-7 of Algorithm 2 on the batch `ro`, as `algo` says: updates `learners` in place and returns the
-    iteration's statistics. `seeds[i]` seeds agent i's minibatches (the same for its TPR and BR updates)."""
-    algo = get_algorithm(algo)
-    n = len(learners)
-    batches, adv = make_batches(ro, cfg)
-    st = {"rho": np.full(n, np.nan), "payoffs": None, "nash_conv": np.nan, "nash_method": "",
-          "converged": np.nan, "fallback": 0, "ess": np.nan, "br": [dict.fromkeys(PPO_STATS, np.nan)] * n}
-    t0 = time.perf_counter()
-    if algo.next_policy == "prediction":               # IL: the trust payoff region step is the update
-        st["tpr"] = trust_payoff_step(learners, ro, batches, cfg, seeds, critic=True)
-        st.update(t_tpr=time.perf_counter() - t0, t_meta=0.0, t_br=0.0)
-        return st
-    predictions = [l.clone() for l in learners]        # 2. pihat_i, from a copy of pi_i and its optimiser
-    st["tpr"] = trust_payoff_step(predictions, ro, batches, cfg, seeds, critic=algo.next_policy == "aggregate")
-    t1 = time.perf_counter()
-    logp_cur = ro.logp.reshape(-1, n)
-    logp_pred = policy_log_probs(predictions, ro, batches)
-    r = np.exp(logp_pred - logp_cur)
-    M = meta_game(adv, logp_cur, logp_pred, cfg)       # 3.
-    w_all = np.prod(r if cfg.meta_clip is None else np.clip(r, 1 - cfg.meta_clip, 1 + cfg.meta_clip), 1)
-    rho, info = meta_nash(M, algo, cfg, nash_rng)      # 4.
-    st.update(payoffs=M, ess=_ess(w_all), rho=rho, **info)
-    t2 = time.perf_counter()
-    if algo.next_policy == "aggregate": aggregate_parameters(learners, predictions, rho)
-    else:                                              # 5.-6. trust stable region, best response
-        c = br_weights(aggregate(rho, r), cfg.is_clip)
-        st["br"] = best_response(learners, predictions, ro, batches, c, rho, cfg, seeds)
-    st.update(t_tpr=t1 - t0, t_meta=t2 - t1, t_br=time.perf_counter() - t2)
-    return st
-
-def _ess(w) -> float:
-    "Kish's effective sample size of importance weights `w`, as a fraction of the batch."
-    from matrl_nb.meta_game import effective_sample_size
-    return float(effective_sample_size(w)) / len(w)
-
-# %% ../nbs/04_matrl_ppo.ipynb #a2dc211f
-def _iter_seeds(seed: int, it: int, n: int):
-    ss = np.random.SeedSequence([int(seed), int(it)])
-    s = ss.generate_state(n + 3, dtype=np.uint32)
-    return int(s[0]), int(s[1]), [int(x) for x in s[2:2 + n]], np.random.default_rng(int(s[-1]))
-
-def _env_factory(env, env_kwargs) -> Callable:
-    "A function that builds one copy of `env`: a registered name, or a callable returning a ParallelEnv."
-    kw = dict(env_kwargs or {})
-    if isinstance(env, str):
-        _envs.make(env, **kw).close()   # fail here, with the registry's message, if the name is unknown
-        return lambda: _envs.make(env, **kw)
-    if callable(env): return lambda: env(**kw)
-    raise ValueError(f"env must be a registered name (one of {', '.join(_envs.list_envs())}; add yours with "
-                     f"matrl_nb.envs.register) or a callable returning a PettingZoo ParallelEnv, got {type(env).__name__}")
-
-def build_learners(env, cfg: MATRLConfig, seed: int) -> list[Learner]:
-    "One `ActorCritic` and optimiser per agent of `env`, initialised from `seed`."
-    agents = list(env.possible_agents)
-    _check_spaces(env, agents)
-    if cfg.init_probs is not None and len(cfg.init_probs) != len(agents):
-        raise ValueError(f"init_probs has {len(cfg.init_probs)} entries for {len(agents)} agents")
-    torch.manual_seed(int(seed))
-    nets = [ActorCritic(env.observation_space(a), env.action_space(a), cfg.hidden, cfg.torso, cfg.init_log_std,
-                        None if cfg.init_probs is None else cfg.init_probs[i]) for i, a in enumerate(agents)]
-    return [Learner(nt, make_optimizer(nt.parameters(), cfg)) for nt in nets]
-
-def _row(it, env_steps, ro, st, agents, team_mode, learners, probe, fallback_total, kls):
-    n = len(agents)
-    row = {"iteration": it, "env_steps": env_steps, "episodes": len(ro.episode_returns)}
-    er = ro.episode_returns
-    team = er.sum(1) if team_mode == "sum" else er[:, 0]
-    row["team_return"] = float(team.mean()) if len(er) else np.nan
-    row["episode_length"] = float(ro.episode_lengths.mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"return_{a}"] = float(er[:, i].mean()) if len(er) else np.nan
-    for i, a in enumerate(agents): row[f"rho_{a}"] = float(st["rho"][i])
-    row.update(nash_conv=st["nash_conv"], nash_method=st["nash_method"], converged=st["converged"],
-               fallback=fallback_total)
-    for i, a in enumerate(agents): row[f"kl_{a}"] = kls[i]
-    for i, a in enumerate(agents):
-        p = np.nan
-        if learners[i].net.discrete:
-            with torch.no_grad():
-                p = float(torch.softmax(learners[i].net.forward_pi(torch.from_numpy(probe[i])[None]), -1)[0, 0])
-        row[f"pi0_{a}"] = p
-    row["ess"] = st["ess"]
-    for i in range(n):
-        for k in range(2 ** n):
-            bits = format(k, f"0{n}b")
-            row[f"M{i}_{bits}"] = np.nan if st["payoffs"] is None else float(st["payoffs"][(i,) + tuple(map(int, bits))])
-    for part in ("tpr", "br"):
-        for s in PPO_STATS:
-            for i, a in enumerate(agents): row[f"{part}_{s}_{a}"] = float(st[part][i][s])
-    return row
-
-def _behaviour_kl(learners, ro, batches) -> list[float]:
-    "KL(behaviour || new) per agent on the batch: how far the iteration moved each policy."
-    lr_ = policy_log_probs(learners, ro, batches) - ro.logp.reshape(-1, len(learners))
-    return [float(x) for x in np.mean(np.expm1(lr_) - lr_, 0)]
-
-def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
-          log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
-    """Run `iterations` iterations of `algo` (one of `ALGOS`) on `env` (a registered name, or a callable that
-    returns a PettingZoo parallel env); one row per iteration."""
-    algo_ = get_algorithm(algo)
-    cfg = config if config is not None else MATRLConfig()
-    if not isinstance(cfg, MATRLConfig): raise ValueError(f"config must be a MATRLConfig, got {type(cfg).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-        raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
-    torch.set_num_threads(1)
-    factory = _env_factory(env, env_kwargs)
-    envs = [factory() for _ in range(cfg.n_envs)]
-    e0 = envs[0]
-    if e0.metadata.get("team_reward") not in ("sum", "shared"):
-        raise ValueError("the environment must set metadata['team_reward'] to 'sum' or 'shared'")
-    agents = list(e0.possible_agents)
-    learners = build_learners(e0, cfg, seed)
-    groups = agent_groups([l.net for l in learners], cfg.batch_agents)
-    env_name = env if isinstance(env, str) else f"{getattr(env, '__module__', '')}.{getattr(env, '__qualname__', repr(env))}"
-    meta = dict(env=env_name, env_kwargs=env_kwargs or {}, algo=algo_.name, seed=int(seed), config=cfg.to_dict(),
-                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
-    start, env_steps, fallback, rows = 0, 0, 0, []
-    log_dir = Path(log_dir) if log_dir is not None else None
-    csv = ckpt = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
-        if ckpt.exists():
-            c = torch.load(ckpt, weights_only=False)
-            if c["meta"] != meta:
-                diff = [k for k in meta if c["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
-            for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
-            start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
-            if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
-                lines = csv.read_text().splitlines(keepends=True)
-                kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
-                csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
-        elif csv.exists(): csv.unlink()
-    # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
-    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
-    from tqdm.auto import tqdm
-    bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
-               initial=start, total=iterations)
-    T = cfg.steps_per_iter // cfg.n_envs
-    for it in bar:
-        t0 = time.perf_counter()
-        _, gen_seed, upd_seeds, nash_rng = _iter_seeds(seed, it, len(agents))
-        stacks = [AgentStack([learners[i].net for i in g]) for g in groups]
-        ro = collect(copies, stacks, T, torch.Generator().manual_seed(gen_seed))
-        t_roll = time.perf_counter() - t0
-        st = matrl_update(learners, ro, algo_, cfg, upd_seeds, nash_rng)
-        env_steps += cfg.steps_per_iter
-        fallback += st["fallback"]
-        kls = _behaviour_kl(learners, ro, make_batches(ro, cfg)[0])
-        row = _row(it, env_steps, ro, st, agents, e0.metadata["team_reward"], learners, copies.probe, fallback, kls)
-        wall = time.perf_counter() - t0
-        row.update(t_rollout=t_roll, t_tpr=st["t_tpr"], t_meta=st["t_meta"], t_br=st["t_br"], wall_time=wall,
-                   steps_per_s=cfg.steps_per_iter / wall)
-        rows.append(row)
-        if csv is not None:
-            pd.DataFrame([row]).to_csv(csv, mode="a", header=not csv.exists(), index=False)
-            if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
-                            "nets": [l.net.state_dict() for l in learners],
-                            "opts": [l.opt.state_dict() for l in learners]}, tmp)
-                os.replace(tmp, ckpt)
+                save_checkpoint(ckpt, {"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
+                                       "nets": [l.net.state_dict() for l in learners],
+                                       "opts": [l.opt.state_dict() for l in learners]})
         if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
     copies.close()
     return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
