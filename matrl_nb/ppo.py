@@ -14,11 +14,12 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
+from torch.optim.adam import adam as _adam  # the functional form of torch.optim.Adam.step
 from gymnasium import spaces
 
 # %% auto #0
 __all__ = ['PPO_STATS', 'mlp', 'cnn_torso', 'ActorCritic', 'Learner', 'AgentStack', 'agent_signature', 'agent_groups', 'gae',
-           'PPOConfig', 'Batch', 'ppo_update']
+           'PPOConfig', 'Batch', 'step_together', 'ppo_update']
 
 # %% ../nbs/04b_ppo.ipynb #672b4372
 def mlp(sizes, act=nn.LeakyReLU) -> nn.Sequential:
@@ -341,7 +342,37 @@ def _clip_and_step(learners, parts, pol_on, value, max_grad_norm):
         norms = torch.stack([x.sum() for x in torch.split(sq, sizes)]).sqrt()
         coef = torch.clamp(max_grad_norm / (norms + 1e-6), max=1.0)
         torch._foreach_mul_(grads, [c for c, n in zip(coef, sizes) for _ in range(n)])
-    for l in learners: l.opt.step()
+    step_together([l.opt for l in learners])
+
+_ADAM_KEYS = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "foreach", "capturable", "differentiable",
+              "fused", "decoupled_weight_decay")
+
+def step_together(opts: list):
+    """Step k agents' optimisers at once. Adam's update is elementwise with a step count per tensor, so one
+    `torch.optim.adam.adam` call over all the agents' tensors (each with its own moments and count, kept in
+    its own optimiser's state) computes exactly what k `opt.step()` calls would, with one k-th of the calls.
+    Anything but identically configured one-group Adams is stepped one by one."""
+    plain = all(type(o) is torch.optim.Adam and len(o.param_groups) == 1 for o in opts)
+    keys = {tuple(str(o.param_groups[0].get(k)) for k in _ADAM_KEYS) for o in opts} if plain else set()
+    if not plain or len(keys) != 1 or opts[0].param_groups[0]["amsgrad"] or opts[0].param_groups[0]["fused"]:
+        for o in opts: o.step()
+        return
+    p, g, m, v, steps = [], [], [], [], []
+    for o in opts:
+        for q in o.param_groups[0]["params"]:
+            if q.grad is None: continue            # skipped, as Adam skips it: its state stays as it was
+            st = o.state[q]
+            if not st:  # what Adam's first step creates
+                st["step"] = torch.tensor(0.0)
+                st["exp_avg"] = torch.zeros_like(q, memory_format=torch.preserve_format)
+                st["exp_avg_sq"] = torch.zeros_like(q, memory_format=torch.preserve_format)
+            p.append(q); g.append(q.grad); m.append(st["exp_avg"]); v.append(st["exp_avg_sq"]); steps.append(st["step"])
+    if not p: return
+    grp = opts[0].param_groups[0]
+    with torch.no_grad():
+        _adam(p, g, m, v, [], steps, foreach=True, amsgrad=False, beta1=grp["betas"][0],
+                              beta2=grp["betas"][1], lr=grp["lr"], weight_decay=grp["weight_decay"], eps=grp["eps"],
+                              maximize=False, decoupled_weight_decay=grp.get("decoupled_weight_decay", False))
 
 def ppo_update(learners: list[Learner], b: Batch, cfg: PPOConfig, iters: int, generators: list,
                weight=None, policy: bool = True, value: bool = True) -> list[dict]:
