@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 from gymnasium import spaces
+from gymnasium.wrappers.utils import RunningMeanStd
 
 from . import envs as _envs
 from .checkpoint import check_resume, load_checkpoint, save_checkpoint
@@ -63,6 +64,8 @@ class MATRLConfig:
     vf_coef: float = 0.5
     max_grad_norm: float = 0.5     # 0 disables gradient clipping
     normalize_adv: bool = True     # centre and scale advantages in the PPO losses (never in the meta-game)
+    obs_norm: bool = False         # running mean/std normalisation of each agent's observations, clipped to +-10
+    reward_scale: bool = False     # rewards / running std of the discounted return, clipped to +-10 (logs stay raw)
     meta_clip: float | None = None # optional truncation of meta-game weights to [1-c, 1+c]
     meta_centred: bool = False     # centre each agent's advantages in the meta-game (a control variate; see 02)
     nash_method: str = "auto"
@@ -126,7 +129,7 @@ def _validate(cfg: MATRLConfig):
         raise ValueError(f"meta_clip must be None or in (0, 1), got {cfg.meta_clip!r}")
     for k, valid in (("optimizer", OPTIMIZERS), ("br_start", BR_STARTS)):
         if getattr(cfg, k) not in valid: raise ValueError(f"{k} must be one of {valid}, got {getattr(cfg, k)!r}")
-    for k in ("normalize_adv", "br_shortcut", "batch_agents", "meta_centred"):
+    for k in ("normalize_adv", "br_shortcut", "batch_agents", "meta_centred", "obs_norm", "reward_scale"):
         if not isinstance(getattr(cfg, k), (bool, np.bool_)): raise ValueError(f"{k} must be True or False, got {getattr(cfg, k)!r}")
     if cfg.force_rho is not None: _number(cfg, "force_rho", 0, hi=1)
     from matrl_nb.nash import METHODS, SELECT
@@ -201,7 +204,8 @@ class Rollout:
 class EnvCopies:
     """E copies of a PettingZoo parallel environment stepped in lockstep. Episodes persist across batches:
     an episode cut by the end of a batch goes on in the next, and its return is logged once, when it ends."""
-    def __init__(self, envs: list, groups, seed: int):
+    def __init__(self, envs: list, groups, seed: int, obs_norm: bool = False, reward_scale: bool = False,
+                 gamma: float = 0.99):
         self.envs, self.groups = list(envs), groups
         self.agents = list(self.envs[0].possible_agents)
         self.n, self.E = len(self.agents), len(self.envs)
@@ -211,6 +215,10 @@ class EnvCopies:
         shapes = [tuple(env0.observation_space(self.agents[grp[0]]).shape) for grp in groups]
         self.obs = [np.zeros((len(grp), self.E) + s, np.float32) for grp, s in zip(groups, shapes)]
         self.ep_ret, self.ep_len = np.zeros((self.E, self.n)), np.zeros(self.E, int)
+        # CleanRL's continuous-control normalisers (gymnasium's running statistics), per agent; part of the checkpoint
+        self.obs_rms = [RunningMeanStd(shape=(len(grp),) + s) for grp, s in zip(groups, shapes)] if obs_norm else None
+        self.ret_rms = RunningMeanStd(shape=(self.n,)) if reward_scale else None
+        self.disc_ret, self.gamma = np.zeros((self.E, self.n)), float(gamma)
         self.set_obs([env.reset(seed=int(seed) + e)[0] for e, env in enumerate(self.envs)])
         self.probe = [self.obs[self.where[i][0]][self.where[i][1], 0].copy() for i in range(self.n)]
 
@@ -220,6 +228,29 @@ class EnvCopies:
             try: arr[:] = [[d[self.agents[i]] for d in obs_dicts] for i in grp]
             except KeyError as ex:
                 raise ValueError(f"agent {ex.args[0]!r} has no observation; every agent must act until the episode ends") from None
+
+    def normalised(self, g: int, x: np.ndarray, update: bool = False) -> np.ndarray:
+        "Stack g's observations x (k, B, ...) as the networks see them (normalised, if `obs_norm`)."
+        rms = None if self.obs_rms is None else self.obs_rms[g]
+        if rms is None: return x
+        if update: rms.update(np.swapaxes(x, 0, 1))          # every observation is counted once, when acted on
+        return np.clip((x - rms.mean[:, None]) / np.sqrt(rms.var[:, None] + 1e-8), -10, 10).astype(np.float32)
+
+    def scaled(self, rew: np.ndarray, ended) -> np.ndarray:
+        "One step's rewards (E, n) as the learners see them (divided by the return's running std, if `reward_scale`)."
+        if self.ret_rms is None: return rew
+        self.disc_ret = self.disc_ret * self.gamma + rew
+        self.ret_rms.update(self.disc_ret)
+        self.disc_ret[list(ended)] = 0.0
+        return np.clip(rew / np.sqrt(self.ret_rms.var + 1e-8), -10, 10)
+
+    def normaliser_state(self) -> dict:
+        return {"obs_rms": self.obs_rms, "ret_rms": self.ret_rms}
+
+    def load_normaliser_state(self, st: dict):
+        if (st.get("obs_rms") is None) != (self.obs_rms is None) or (st.get("ret_rms") is None) != (self.ret_rms is None):
+            raise ValueError("the checkpoint's normalisers do not match obs_norm / reward_scale")
+        self.obs_rms, self.ret_rms = st.get("obs_rms"), st.get("ret_rms")
 
     def obs_of(self, agent, e):
         g, j = self.where[self.agents.index(agent)]
@@ -248,8 +279,8 @@ def collect(copies: EnvCopies, stacks: list[AgentStack], steps: int, generator: 
     for t in range(T):
         acts = []
         for g, (grp, st) in enumerate(zip(groups, stacks)):
-            o_buf[g][:, t] = copies.obs[g]
-            a, lp, v = st.act(torch.from_numpy(copies.obs[g]), generator)   # one forward pass per stack and step
+            o_buf[g][:, t] = o = copies.normalised(g, copies.obs[g], update=True)
+            a, lp, v = st.act(torch.from_numpy(o), generator)   # one forward pass per stack and step
             a_buf[g].append(a)
             logp[t][:, grp], val[t][:, grp] = lp.numpy().T, v.numpy().T
             an = a.numpy()
@@ -267,8 +298,9 @@ def collect(copies: EnvCopies, stacks: list[AgentStack], steps: int, generator: 
                 obs2 = env.reset()[0]
             nxt.append(obs2)
         copies.set_obs(nxt)
-        rew[t] = rows
-        copies.ep_ret += rew[t]
+        raw = np.asarray(rows, np.float64)
+        rew[t] = copies.scaled(raw, ended)
+        copies.ep_ret += raw                 # the logs report the environment's own rewards
         copies.ep_len += 1
         for e in ended:
             done[t, e] = True
@@ -280,7 +312,7 @@ def collect(copies: EnvCopies, stacks: list[AgentStack], steps: int, generator: 
     nv[:-1] = np.where(done[:-1, :, None], 0.0, val[1:])
     for g, (grp, st) in enumerate(zip(groups, stacks)):
         if boot:
-            v = st.value(torch.from_numpy(np.stack([p[2][g] for p in boot], 1)))  # (k, points), one pass
+            v = st.value(torch.from_numpy(copies.normalised(g, np.stack([p[2][g] for p in boot], 1))))  # one pass
             for m, (t, e, _) in enumerate(boot): nv[t, e, grp] = v[:, m].numpy()
         st.unfreeze()
     obs = [torch.from_numpy(o.reshape((o.shape[0], T * E) + o.shape[3:])) for o in o_buf]
@@ -541,7 +573,7 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
                 spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
     start, env_steps, fallback, rows = 0, 0, 0, []
     log_dir = Path(log_dir) if log_dir is not None else None
-    csv = ckpt = None
+    csv = ckpt = c = None
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
@@ -560,7 +592,8 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
                 csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
         elif csv.exists(): csv.unlink()
     # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
-    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0])
+    copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0], cfg.obs_norm, cfg.reward_scale, cfg.gamma)
+    if c is not None: copies.load_normaliser_state(c.get("normalisers", {}))
     from tqdm.auto import tqdm
     bar = tqdm(range(start, iterations), desc=f"{algo_.name} {env_name} seed {seed}", disable=not progress,
                initial=start, total=iterations)
@@ -585,7 +618,8 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
             if (it + 1) % cfg.checkpoint_every == 0 or it + 1 == iterations:
                 save_checkpoint(ckpt, {"meta": meta, "iteration": it, "env_steps": env_steps, "fallback": fallback,
                                        "nets": [l.net.state_dict() for l in learners],
-                                       "opts": [l.opt.state_dict() for l in learners]})
+                                       "opts": [l.opt.state_dict() for l in learners],
+                                       "normalisers": copies.normaliser_state()})
         if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
     copies.close()
     return pd.read_csv(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)

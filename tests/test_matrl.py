@@ -245,3 +245,21 @@ def test_checkpoint_damage_mismatch_and_shorter_rerun(tmp_path):
     with pytest.warns(CheckpointWarning, match="previous good checkpoint"):
         resumed = train("matrix/iterated_coordination", "IL", cfg, seed=0, iterations=8, log_dir=tmp_path, progress=False)
     assert resumed.iteration.tolist() == list(range(8))
+
+
+def test_reward_scale_keeps_raw_logs_and_normalisers_resume(tmp_path):
+    "Scaled rewards train the critic, but the log reports the environment's own returns; the statistics resume."
+    base = dict(steps_per_iter=160, hidden=(8, 8), checkpoint_every=1)
+    a = train("mujoco/hopper-3x1", "IL", MATRLConfig(**base), seed=0, iterations=1, progress=False)
+    b = train("mujoco/hopper-3x1", "IL", MATRLConfig(**base, reward_scale=True, obs_norm=True), seed=0, iterations=2,
+              log_dir=tmp_path, progress=False)
+    # iteration 0 acts with the same initial policy on raw vs normalised inputs: lengths differ, returns are raw
+    assert np.isfinite(b.team_return).all() and b.team_return.iloc[0] > 0 and a.team_return.iloc[0] > 0
+    ck = load_checkpoint(tmp_path / "checkpoint.pt")
+    rms = ck["normalisers"]["obs_rms"][0]
+    assert rms.count > 300 and rms.mean.shape == (2, 8)  # agents 0 and 2 (8 floats) share a stack
+    resumed = train("mujoco/hopper-3x1", "IL", MATRLConfig(**base, reward_scale=True, obs_norm=True), seed=0,
+                    iterations=3, log_dir=tmp_path, progress=False)
+    assert resumed.iteration.tolist() == [0, 1, 2]
+    plain = matrl.EnvCopies([envs.make("mujoco/hopper-3x1")], [[0, 2], [1]], 0)   # no normalisers
+    with pytest.raises(ValueError, match="normalisers"): plain.load_normaliser_state(ck["normalisers"])
