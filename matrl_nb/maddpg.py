@@ -5,8 +5,9 @@
 # %% ../nbs/05a_maddpg.ipynb #3c9a0804
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -15,29 +16,89 @@ import torch
 from gymnasium.spaces import Box
 from torch import nn
 
+from .checkpoint import check_resume, load_checkpoint, save_checkpoint
+
+def _is_int(x) -> bool: return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
 @dataclass
 class MADDPGConfig:
+    """MADDPG's settings. The defaults are HARL's MADDPG for multi-agent MuJoCo (PKU-MARL/HARL
+    `harl/configs/algos_cfgs/maddpg.yaml`; its tuned `Hopper-v2-3x1/maddpg` file has the same data and update
+    settings); `legacy_config()` gives this module's earlier settings (one gradient step per environment step)."""
     hidden: tuple = (128, 128)
-    actor_lr: float = 1e-3
+    actor_lr: float = 5e-4
     critic_lr: float = 1e-3
     gamma: float = 0.99
-    tau: float = 0.005            # Polyak factor of the target networks
-    batch_size: int = 256
+    tau: float = 0.005             # Polyak factor of the target networks
+    batch_size: int = 1000
     buffer_size: int = 1_000_000
-    noise_std: float = 0.1        # Gaussian exploration noise, in action units (actions lie in [-1, 1])
-    start_steps: int = 10_000     # uniformly random actions before the actors take over
-    update_after: int = 1_000     # first gradient step once this many transitions are stored
-    update_every: int = 50        # gradient steps are done in blocks: update_every steps, update_every updates
-    log_every: int = 4_000        # one log row per this many env steps (MATRL's steps per iteration)
+    noise_std: float = 0.1         # Gaussian exploration noise, as a fraction of each action box's half-width
+    start_steps: int = 10_000      # env steps of uniformly random actions before the actors take over
+    update_after: int = 10_000     # no gradient step before the replay buffer holds this many transitions
+    n_envs: int = 10               # environment copies stepped in lockstep
+    update_every: int = 500        # env steps (all copies together) from one block of gradient steps to the next
+    updates_per_step: float = 0.1  # gradient steps per env step: each block does update_every * updates_per_step
+    max_grad_norm: float | None = 10.0  # clip each actor's and each critic's gradient to this norm (None: no clip)
+    shared_critic: bool = True     # one centralised critic for the team (HARL) or one per agent (Lowe et al.)
+    log_every: int = 4_000         # one log row (and one checkpoint) per this many env steps
 
     def __post_init__(self):
-        for k in ("actor_lr", "critic_lr", "tau", "batch_size", "buffer_size", "update_every", "log_every"):
+        try: self.hidden = tuple(self.hidden)
+        except TypeError: raise TypeError(f"hidden must be a sequence of layer widths, got {self.hidden!r}") from None
+        if not self.hidden or not all(_is_int(h) and h > 0 for h in self.hidden):
+            raise ValueError(f"hidden must be positive ints, got {self.hidden!r}")
+        for k in ("batch_size", "buffer_size", "update_after", "n_envs", "update_every", "log_every", "start_steps"):
             v = getattr(self, k)
-            if not (np.isfinite(v) and v > 0): raise ValueError(f"{k} must be positive, got {v!r}")
+            if not _is_int(v): raise TypeError(f"{k} must be an int, got {type(v).__name__} {v!r}")
+            if v < (0 if k == "start_steps" else 1): raise ValueError(f"{k} must be {'>= 0' if k == 'start_steps' else 'positive'}, got {v}")
+        for k in ("actor_lr", "critic_lr", "tau", "gamma", "noise_std", "updates_per_step"):
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)) or not np.isfinite(v):
+                raise ValueError(f"{k} must be a finite number, got {v!r}")
+        for k in ("actor_lr", "critic_lr", "updates_per_step"):
+            if getattr(self, k) <= 0: raise ValueError(f"{k} must be positive, got {getattr(self, k)}")
         if not 0 <= self.gamma <= 1: raise ValueError(f"gamma must lie in [0, 1], got {self.gamma}")
         if not 0 < self.tau <= 1: raise ValueError(f"tau must lie in (0, 1], got {self.tau}")
+        if not isinstance(self.shared_critic, (bool, np.bool_)):
+            raise TypeError(f"shared_critic must be a bool, got {self.shared_critic!r}")
         if self.noise_std < 0: raise ValueError(f"noise_std must be >= 0, got {self.noise_std}")
+        if self.max_grad_norm is not None and not (isinstance(self.max_grad_norm, (int, float)) and
+                                                   not isinstance(self.max_grad_norm, bool) and self.max_grad_norm > 0):
+            raise ValueError(f"max_grad_norm must be a positive number or None, got {self.max_grad_norm!r}")
+        for k in ("update_every", "log_every"):
+            if getattr(self, k) % self.n_envs:
+                raise ValueError(f"{k}={getattr(self, k)} must be a multiple of n_envs={self.n_envs} (the copies step together)")
+        k = self.update_every * self.updates_per_step
+        if abs(k - round(k)) > 1e-9 or round(k) < 1:
+            raise ValueError(f"update_every * updates_per_step must be a whole number >= 1 of gradient steps per block, "
+                             f"got {self.update_every} * {self.updates_per_step} = {k:g}")
+        if self.update_after > self.buffer_size:
+            raise ValueError(f"update_after={self.update_after} exceeds buffer_size={self.buffer_size}: no update would ever run")
+        if self.buffer_size < self.n_envs:
+            raise ValueError(f"buffer_size={self.buffer_size} must hold one step of the n_envs={self.n_envs} copies")
 
+    @property
+    def updates_per_block(self) -> int:
+        "Gradient steps in each block, every `update_every` env steps."
+        return int(round(self.update_every * self.updates_per_step))
+
+    def to_dict(self) -> dict:
+        d = asdict(self); d["hidden"] = list(self.hidden)
+        return d
+
+def legacy_config(**overrides) -> MADDPGConfig:
+    """The settings this module used before it followed HARL: one environment, 50 gradient steps every 50 env
+    steps (one per env step), batch 256, Adam 1e-3 for actors and critics, first update after 1,000 steps, no
+    gradient clipping, one critic per agent. Kept for the throughput benchmark and to reproduce older runs."""
+    base = dict(actor_lr=1e-3, critic_lr=1e-3, batch_size=256, update_after=1000, n_envs=1, update_every=50,
+                updates_per_step=1.0, max_grad_norm=None, shared_critic=False)
+    return MADDPGConfig(**{**base, **overrides})
+
+# %% auto #0
+__all__ = ['LOG_COLUMNS', 'TIMING_COLUMNS', 'RESUME_IGNORES', 'MADDPGConfig', 'legacy_config', 'mlp', 'ReplayBuffer',
+           'EnsembleMLP', 'MADDPG', 'Copies', 'train', 'run_seeds']
+
+# %% ../nbs/05a_maddpg.ipynb #m5a05
 def mlp(sizes, out_act=None) -> nn.Sequential:
     layers = []
     for i in range(len(sizes) - 1):
@@ -47,29 +108,39 @@ def mlp(sizes, out_act=None) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 class ReplayBuffer:
-    "Joint transitions: every agent's observation and action, the team reward, `done` (termination only)."
-    def __init__(self, obs_dims, act_dims, size: int, seed: int = 0):
+    """Joint transitions in flat float32 arrays: `oa` = every agent's observation then every agent's action, side by
+    side (the critics' input as it is), `next_obs`, the team reward and `done` (termination only). Transitions
+    arrive `k` at a time, one per environment copy."""
+    def __init__(self, obs_dim: int, act_dim: int, size: int, seed: int = 0):
+        if not (_is_int(size) and size > 0): raise ValueError(f"size must be a positive int, got {size!r}")
         self.size, self.ptr, self.full = int(size), 0, False
-        self.obs = [np.zeros((size, d), np.float32) for d in obs_dims]
-        self.next_obs = [np.zeros((size, d), np.float32) for d in obs_dims]
-        self.act = [np.zeros((size, d), np.float32) for d in act_dims]
+        self.obs_dim, self.act_dim = int(obs_dim), int(act_dim)
+        self.oa = np.zeros((size, obs_dim + act_dim), np.float32)
+        self.next_obs = np.zeros((size, obs_dim), np.float32)
         self.rew, self.done = np.zeros(size, np.float32), np.zeros(size, np.float32)
         self.rng = np.random.default_rng(seed)
 
     def __len__(self): return self.size if self.full else self.ptr
 
     def add(self, obs, act, rew, next_obs, done):
-        i = self.ptr
-        for k in range(len(self.obs)):
-            self.obs[k][i], self.act[k][i], self.next_obs[k][i] = obs[k], act[k], next_obs[k]
+        "Add `k` transitions: obs (k, obs_dim), act (k, act_dim), rew (k,), next_obs (k, obs_dim), done (k,)."
+        obs, act, next_obs = (np.asarray(x, np.float32) for x in (obs, act, next_obs))
+        k = len(rew)
+        if obs.shape != (k, self.obs_dim) or act.shape != (k, self.act_dim) or next_obs.shape != (k, self.obs_dim):
+            raise ValueError(f"expected obs/next_obs ({k}, {self.obs_dim}) and act ({k}, {self.act_dim}), got "
+                             f"{obs.shape}, {next_obs.shape}, {act.shape}")
+        if k > self.size: raise ValueError(f"{k} transitions do not fit a buffer of {self.size}")
+        i = (self.ptr + np.arange(k)) % self.size
+        self.oa[i, :self.obs_dim], self.oa[i, self.obs_dim:], self.next_obs[i] = obs, act, next_obs
         self.rew[i], self.done[i] = rew, done
-        self.ptr = (i + 1) % self.size
-        self.full = self.full or self.ptr == 0
+        self.full = self.full or self.ptr + k >= self.size
+        self.ptr = int((self.ptr + k) % self.size)
 
     def sample(self, batch: int):
+        "`batch` stored transitions drawn uniformly with replacement, as tensors (oa, next_obs, rew, done)."
+        if len(self) == 0: raise ValueError("the replay buffer is empty")
         idx = self.rng.integers(0, len(self), batch)
-        t = lambda xs: [torch.from_numpy(x[idx]) for x in xs]
-        return t(self.obs), t(self.act), torch.from_numpy(self.rew[idx]), t(self.next_obs), torch.from_numpy(self.done[idx])
+        return tuple(torch.from_numpy(x[idx]) for x in (self.oa, self.next_obs, self.rew, self.done))
 
 class EnsembleMLP(nn.Module):
     "`n` independent MLPs of the same shape evaluated in one batched matmul: input (n, B, d) -> (n, B, out)."
@@ -84,24 +155,44 @@ class EnsembleMLP(nn.Module):
     def forward(self, x):
         for k, (W, b) in enumerate(zip(self.W, self.b)):
             x = torch.baddbmm(b, x, W)
-            if k < len(self.W) - 1: x = torch.relu(x)
+            if k < len(self.W) - 1: x = torch.relu_(x)  # in place: baddbmm's backward does not need its output
         return x
 
+    def member_grad_norms(self) -> torch.Tensor:
+        "The gradient norm of each member (n,): what it would be if the members were separate networks."
+        return torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in self.parameters()))
+
+# %% ../nbs/05a_maddpg.ipynb #m5a07
+def _clip_(norms: torch.Tensor, grads_of, max_norm: float | None):
+    "Scale agent i's gradients `grads_of[i]` so that their norm `norms[i]` is at most `max_norm` (as `clip_grad_norm_`)."
+    if max_norm is None: return
+    coef = torch.clamp(max_norm / (norms + 1e-6), max=1.0)
+    for i, grads in enumerate(grads_of):
+        for g in grads: g.mul_(coef[i])
+
 class MADDPG:
-    """Deterministic actors `mu_i(o_i)` (tanh, scaled to the box) and one centralised critic `Q_i(o, a)` per agent
-    (separate weights; evaluated together as an `EnsembleMLP` for speed), with target copies."""
+    """Deterministic actors `mu_i(o_i)` (tanh, scaled to the box) and centralised critics `Q(o, a)` on every
+    observation and action: one for the team (`config.shared_critic`) or one per agent `Q_i` (separate weights,
+    evaluated together as an `EnsembleMLP` for speed), with target copies. Observations and actions are joint
+    arrays: every agent's block side by side, in agent order."""
     def __init__(self, obs_dims, act_dims, act_low, act_high, config: MADDPGConfig, seed: int = 0):
         torch.manual_seed(seed)
         self.cfg, self.n = config, len(obs_dims)
-        self.obs_dims, self.act_dims = list(obs_dims), list(act_dims)
-        self.low = [torch.as_tensor(l, dtype=torch.float32) for l in act_low]
-        self.high = [torch.as_tensor(h, dtype=torch.float32) for h in act_high]
-        self._low_np = [l.numpy() for l in self.low]; self._high_np = [h.numpy() for h in self.high]
-        h, jo, ja = list(config.hidden), sum(obs_dims), sum(act_dims)
-        self.actors = nn.ModuleList([mlp([o, *h, a], nn.Tanh()) for o, a in zip(obs_dims, act_dims)])
-        self.critics = EnsembleMLP(self.n, [jo + ja, *h, 1])
-        self.actors_t = nn.ModuleList([mlp([o, *h, a], nn.Tanh()) for o, a in zip(obs_dims, act_dims)])
-        self.critics_t = EnsembleMLP(self.n, [jo + ja, *h, 1])
+        self.obs_dims, self.act_dims = [int(d) for d in obs_dims], [int(d) for d in act_dims]
+        self.obs_dim, self.act_dim = sum(self.obs_dims), sum(self.act_dims)
+        self.o_cut = np.cumsum([0, *self.obs_dims]).tolist()   # agent i's observation: columns o_cut[i]:o_cut[i+1]
+        self.a_cut = (self.obs_dim + np.cumsum([0, *self.act_dims])).tolist()  # its action in the critic input
+        low = np.concatenate([np.asarray(l, np.float32).ravel() for l in act_low])
+        high = np.concatenate([np.asarray(h, np.float32).ravel() for h in act_high])
+        self._low_np, self._high_np, self._half_np = low, high, (high - low) / 2
+        self.mid, self.half = torch.from_numpy((high + low) / 2), torch.from_numpy((high - low) / 2)
+        h = list(config.hidden)
+        make_actors = lambda: nn.ModuleList([mlp([o, *h, a], nn.Tanh()) for o, a in zip(self.obs_dims, self.act_dims)])
+        self.actors = make_actors()
+        self.m = 1 if config.shared_critic else self.n   # number of critics
+        self.critics = EnsembleMLP(self.m, [self.obs_dim + self.act_dim, *h, 1])
+        self.actors_t = make_actors()
+        self.critics_t = EnsembleMLP(self.m, [self.obs_dim + self.act_dim, *h, 1])
         self.actors_t.load_state_dict(self.actors.state_dict()); self.critics_t.load_state_dict(self.critics.state_dict())
         for p in [*self.actors_t.parameters(), *self.critics_t.parameters()]: p.requires_grad_(False)
         # Adam is element-wise, so one optimiser over all agents' parameters equals one per agent
@@ -110,108 +201,238 @@ class MADDPG:
         self._params = [*self.actors.parameters(), *self.critics.parameters()]
         self._targets = [*self.actors_t.parameters(), *self.critics_t.parameters()]
 
-    def _scale(self, i, u):  # tanh output in [-1,1] -> the action box
-        return self.low[i] + (u + 1) * 0.5 * (self.high[i] - self.low[i])
+    def _own(self, i, x):  # agent i's observation columns of a joint observation array
+        return x[:, self.o_cut[i]:self.o_cut[i + 1]]
+
+    def _scale(self, i, u):  # agent i's tanh output in [-1, 1] -> its action box
+        s = slice(self.a_cut[i] - self.obs_dim, self.a_cut[i + 1] - self.obs_dim)
+        return self.mid[s] + self.half[s] * u
+
+    def _policy(self, actors, obs) -> torch.Tensor:
+        "Joint action (B, act_dim) of `actors` on joint observations (B, obs_dim)."
+        return torch.cat([self._scale(i, actors[i](self._own(i, obs))) for i in range(self.n)], 1)
 
     @torch.no_grad()
-    def act(self, obs_list, noise_std: float = 0.0, rng=None):
-        "Each agent's deterministic action plus Gaussian noise, clipped to its box (numpy float32)."
-        out = []
-        for i, o in enumerate(obs_list):
-            a = self._scale(i, self.actors[i](torch.as_tensor(o, dtype=torch.float32))).numpy()
-            if noise_std > 0: a = a + noise_std * rng.standard_normal(a.shape).astype(np.float32)
-            out.append(np.clip(a, self._low_np[i], self._high_np[i]).astype(np.float32))
-        return out
+    def act(self, obs, noise_std: float = 0.0, rng=None) -> np.ndarray:
+        """Joint actions (E, act_dim) for the joint observations (E, obs_dim) of E environment copies: each actor
+        runs once on its agent's columns; plus Gaussian noise of `noise_std` x the box half-width, clipped (float32)."""
+        a = self._policy(self.actors, torch.as_tensor(obs, dtype=torch.float32)).numpy()
+        if noise_std > 0: a = a + (noise_std * self._half_np) * rng.standard_normal(a.shape, dtype=np.float32)
+        return np.clip(a, self._low_np, self._high_np).astype(np.float32)
 
     def update(self, batch):
-        "One gradient step of every critic and every actor on a replay batch, then Polyak averaging."
-        obs, act, rew, next_obs, done = batch
-        cfg, n, B = self.cfg, self.n, rew.shape[0]
+        """One gradient step of every critic and every actor on a replay batch (oa, next_obs, rew, done), each
+        agent's gradient clipped to `max_grad_norm`, then Polyak averaging. Returns (critic loss, actor loss, mean Q,
+        critic gradient norm, actor gradient norm), means over agents, norms before clipping."""
+        oa, next_obs, rew, done = batch
+        cfg, n, m, B = self.cfg, self.n, self.m, rew.shape[0]
         with torch.no_grad():
-            next_act = [self._scale(i, self.actors_t[i](next_obs[i])) for i in range(n)]
-            nxt = torch.cat(next_obs + next_act, dim=1).expand(n, B, -1)
-            y = rew + cfg.gamma * (1 - done) * self.critics_t(nxt).squeeze(-1)          # (n, B)
-        q = self.critics(torch.cat(obs + act, dim=1).expand(n, B, -1)).squeeze(-1)
-        critic_loss = ((q - y) ** 2).mean(dim=1).sum()  # sum over agents: each critic gets its own gradient
-        self.critic_opt.zero_grad(); critic_loss.backward(); self.critic_opt.step()
-        # actor i: its own action from mu_i, the other agents' actions from the replay batch
-        mine = [self._scale(i, self.actors[i](obs[i])) for i in range(n)]
-        joint = torch.stack([torch.cat(obs + [mine[j] if j == i else act[j] for j in range(n)], dim=1) for i in range(n)])
-        actor_loss = -self.critics(joint).squeeze(-1).mean(dim=1).sum()
-        self.actor_opt.zero_grad(); actor_loss.backward(); self.actor_opt.step()
+            nxt = torch.cat([next_obs, self._policy(self.actors_t, next_obs)], 1)
+            y = rew + cfg.gamma * (1 - done) * self.critics_t(nxt.expand(m, B, -1)).squeeze(-1)    # (m, B)
+        q = self.critics(oa.expand(m, B, -1)).squeeze(-1)
+        critic_loss = ((q - y) ** 2).mean(dim=1).sum()  # sum over critics: each gets its own gradient
+        self.critic_opt.zero_grad(set_to_none=True); critic_loss.backward()
+        c_norm = self.critics.member_grad_norms()
+        _clip_(c_norm, [[p.grad[i] for p in self.critics.parameters()] for i in range(m)], cfg.max_grad_norm)
+        self.critic_opt.step()
+        # actor i: its own action from mu_i, the other agents' actions from the replay batch, judged by Q (or Q_i)
+        obs = oa[:, :self.obs_dim]
+        joint = torch.stack([torch.cat([oa[:, :self.a_cut[i]], self._scale(i, self.actors[i](self._own(i, obs))),
+                                        oa[:, self.a_cut[i + 1]:]], 1) for i in range(n)])          # (n, B, D)
+        for p in self.critics.parameters(): p.requires_grad_(False)  # the actors' step needs no critic weight gradient
+        q_pi = self.critics(joint.reshape(1, n * B, -1) if m == 1 else joint)
+        actor_loss = -q_pi.reshape(n, B).mean(dim=1).sum()
+        self.actor_opt.zero_grad(set_to_none=True); actor_loss.backward()
+        for p in self.critics.parameters(): p.requires_grad_(True)
+        a_norm = torch.stack([torch.sqrt(sum(p.grad.pow(2).sum() for p in a.parameters())) for a in self.actors])
+        _clip_(a_norm, [[p.grad for p in a.parameters()] for a in self.actors], cfg.max_grad_norm)
+        self.actor_opt.step()
         with torch.no_grad():  # Polyak averaging of every target network
             torch._foreach_mul_(self._targets, 1 - cfg.tau)
             torch._foreach_add_(self._targets, self._params, alpha=cfg.tau)
-        return critic_loss.item() / n, actor_loss.item() / n, q.mean().item()
+        return (critic_loss.item() / m, actor_loss.item() / n, q.mean().item(), c_norm.mean().item(), a_norm.mean().item())
 
-# %% auto #0
-__all__ = ['MADDPGConfig', 'mlp', 'ReplayBuffer', 'EnsembleMLP', 'MADDPG', 'train', 'run_seeds']
+    def state_dict(self) -> dict:
+        "Networks, targets and optimisers: everything `load_state_dict` needs to continue exactly."
+        return {k: getattr(self, k).state_dict() for k in ("actors", "critics", "actors_t", "critics_t", "actor_opt", "critic_opt")}
+
+    def load_state_dict(self, state: dict):
+        for k, v in state.items(): getattr(self, k).load_state_dict(v)
 
 # %% ../nbs/05a_maddpg.ipynb #2b13259d
+class Copies:
+    """`E` copies of a multi-agent environment stepped in lockstep. The observations are one joint array
+    (E, obs_dim), every agent's block side by side in `possible_agents` order; a copy whose episode ended
+    (termination or time limit) is reset at once, seeded from `rng`, and its team return is reported once."""
+    def __init__(self, envs: list, rng: np.random.Generator):
+        self.envs, self.rng = list(envs), rng
+        self.agents = list(self.envs[0].possible_agents)
+        self.E = len(self.envs)
+        dims = [self.envs[0].observation_space(a).shape[0] for a in self.agents]
+        self.a_cut = np.cumsum([0, *[self.envs[0].action_space(a).shape[0] for a in self.agents]]).tolist()
+        self.obs = np.zeros((self.E, sum(dims)), np.float32)
+        self.ep_ret = np.zeros(self.E)
+        for e in range(self.E): self._reset(e)
+
+    def _joint(self, obs_d) -> np.ndarray:
+        return np.concatenate([np.asarray(obs_d[a], np.float32).ravel() for a in self.agents])
+
+    def _reset(self, e):
+        obs, _ = self.envs[e].reset(seed=int(self.rng.integers(2**31)))
+        self.obs[e] = self._joint(obs)
+
+    def step(self, act: np.ndarray):
+        """Step every copy with its row of the joint actions `act` (E, act_dim). Returns the transitions
+        (obs, next_obs, team reward, terminated) as arrays over copies, and the returns of the episodes that ended."""
+        obs, nxt = self.obs.copy(), np.empty_like(self.obs)
+        rew, term, ended = np.zeros(self.E, np.float32), np.zeros(self.E, np.float32), []
+        a0 = self.agents[0]
+        for e, env in enumerate(self.envs):
+            o2, r, te, tr, _ = env.step({a: act[e, self.a_cut[k]:self.a_cut[k + 1]] for k, a in enumerate(self.agents)})
+            nxt[e], rew[e], term[e] = self._joint(o2), r[a0], te[a0]  # the shared team reward; only a fall ends the value
+            self.ep_ret[e] += r[a0]
+            if te[a0] or tr[a0]:
+                ended.append(float(self.ep_ret[e])); self.ep_ret[e] = 0.0
+                self._reset(e)
+            else: self.obs[e] = nxt[e]
+        return obs, nxt, rew, term, ended
+
+    def close(self):
+        for env in self.envs: env.close()
+
 def _make_env(env_name: str, env_kwargs=None):
     from matrl_nb.envs import make
     return make(env_name, **(env_kwargs or {}))
 
+LOG_COLUMNS = ("iteration", "env_steps", "team_return", "episodes", "critic_loss", "actor_loss", "q_mean",
+               "critic_grad_norm", "actor_grad_norm", "updates", "steps_per_s", "wall_s")
+TIMING_COLUMNS = ("steps_per_s", "wall_s")  # the only columns that differ between two runs of one seed
+RESUME_IGNORES = ()  # every config field changes what a run computes: none may differ on resume
+
+def _csv_text(rows, header: bool) -> str:
+    "CSV lines of log rows, written the same way whether appended one by one or rewritten at once."
+    f = lambda v: str(int(v)) if _is_int(v) else repr(float(v))  # repr: shortest exact float; 'nan' reads back as NaN
+    lines = [",".join(LOG_COLUMNS)] if header else []
+    return "".join(l + "\n" for l in lines + [",".join(f(r[c]) for c in LOG_COLUMNS) for r in rows])
+
+def _frame(rows, seed) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(LOG_COLUMNS)).assign(algo="MADDPG", seed=seed)
+
+def _write_atomic(path: Path, text: str):
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+def _mend_tail(csv: Path, rows):
+    "Append the rows a kill kept out of `csv` (checkpoint saved, CSV line not yet written); otherwise leave it."
+    text, have = _csv_text(rows, header=True), csv.read_text() if csv.exists() else ""
+    if have != text and text.startswith(have): _write_atomic(csv, text)
+
 def train(env_name: str, config: MADDPGConfig | None = None, seed: int = 0, total_steps: int = 100_000,
           log_dir=None, env_kwargs: dict | None = None, progress: bool = False) -> pd.DataFrame:
-    """Train MADDPG for `total_steps` environment steps; return (and write to `<log_dir>/MADDPG_seed<seed>.csv`)
-    one row per `config.log_every` steps: iteration, env_steps, team_return, episodes, critic_loss, actor_loss,
-    q_mean, wall_s."""
-    cfg = config or MADDPGConfig()
-    if not (isinstance(total_steps, (int, np.integer)) and total_steps > 0):
+    """Train MADDPG for `total_steps` environment steps (all copies together); one row per `config.log_every`
+    steps (and one at `total_steps`) with the columns `LOG_COLUMNS`. With `log_dir`: each row is appended to
+    `<log_dir>/progress.csv` and a checkpoint saved to `<log_dir>/checkpoint.pt` with it; a rerun resumes from
+    the checkpoint (refused with the differing fields named if it is another run's), and a rerun asking for no
+    more steps than the checkpoint holds returns those rows and touches nothing."""
+    cfg = config if config is not None else MADDPGConfig()
+    if not isinstance(cfg, MADDPGConfig): raise TypeError(f"config must be a MADDPGConfig, got {type(cfg).__name__}")
+    if not (_is_int(seed) and seed >= 0): raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if not (_is_int(total_steps) and total_steps > 0):
         raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
+    if total_steps % cfg.n_envs:
+        raise ValueError(f"total_steps={total_steps} must be a multiple of config.n_envs={cfg.n_envs}")
+    if env_kwargs is not None and not isinstance(env_kwargs, dict):
+        raise TypeError(f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}")
     torch.set_num_threads(1)
-    env = _make_env(env_name, env_kwargs)
-    if env.metadata.get("team_reward") != "shared":
-        raise ValueError(f"{env_name}: MADDPG here needs a shared team reward (metadata['team_reward'] == 'shared')")
-    agents = list(env.possible_agents)
-    for a in agents:
-        if not isinstance(env.action_space(a), Box):
-            raise ValueError(f"{env_name}: MADDPG needs Box actions, agent {a} has {env.action_space(a)}")
-    obs_dims = [env.observation_space(a).shape[0] for a in agents]
-    act_dims = [env.action_space(a).shape[0] for a in agents]
-    algo = MADDPG(obs_dims, act_dims, [env.action_space(a).low for a in agents],
-                  [env.action_space(a).high for a in agents], cfg, seed)
-    buf = ReplayBuffer(obs_dims, act_dims, min(cfg.buffer_size, total_steps), seed)
+    envs = [_make_env(env_name, env_kwargs)]
+    try:
+        e0, agents = envs[0], list(envs[0].possible_agents)
+        for a in agents:
+            if not isinstance(e0.action_space(a), Box) or len(e0.action_space(a).shape) != 1:
+                raise ValueError(f"{env_name}: MADDPG needs 1-D Box actions, agent {a} has {e0.action_space(a)}")
+            if len(e0.observation_space(a).shape) != 1:
+                raise ValueError(f"{env_name}: MADDPG needs flat observations, agent {a} has {e0.observation_space(a)}")
+        if e0.metadata.get("team_reward") != "shared":
+            raise ValueError(f"{env_name}: MADDPG here needs a shared team reward (metadata['team_reward'] == 'shared')")
+        envs += [_make_env(env_name, env_kwargs) for _ in range(cfg.n_envs - 1)]
+        return _train(envs, env_name, agents, cfg, int(seed), int(total_steps), log_dir, env_kwargs, progress)
+    finally:
+        for env in envs: env.close()
+
+def _train(envs, env_name, agents, cfg, seed, total_steps, log_dir, env_kwargs, progress):
+    e0 = envs[0]
+    spaces = [e0.action_space(a) for a in agents]
+    algo = MADDPG([e0.observation_space(a).shape[0] for a in agents], [s.shape[0] for s in spaces],
+                  [s.low for s in spaces], [s.high for s in spaces], cfg, seed)
+    meta = dict(env=env_name, env_kwargs=dict(env_kwargs or {}), seed=seed, config=cfg.to_dict(),
+                spaces=[(str(e0.observation_space(a)), str(e0.action_space(a))) for a in agents])
     rng = np.random.default_rng(seed)
-    for a in agents: env.action_space(a).seed(int(rng.integers(2**31)))
-    obs, _ = env.reset(seed=seed)
-    ep_ret, ep_rets, losses, rows, t0 = 0.0, [], [], [], time.time()
-    for t in range(1, total_steps + 1):
-        o = [obs[a] for a in agents]
-        if t <= cfg.start_steps: act = [rng.uniform(env.action_space(a).low, env.action_space(a).high).astype(np.float32) for a in agents]
-        else: act = algo.act(o, cfg.noise_std, rng)
-        nobs, rew, term, trunc, _ = env.step(dict(zip(agents, act)))
-        r, d = float(rew[agents[0]]), bool(term[agents[0]])
-        buf.add(o, act, r, [nobs[a] for a in agents], float(d))
-        ep_ret += r
-        if d or trunc[agents[0]]:
-            ep_rets.append(ep_ret); ep_ret = 0.0
-            obs, _ = env.reset(seed=int(rng.integers(2**31)))
-        else: obs = nobs
-        if t >= cfg.update_after and t % cfg.update_every == 0:
-            for _ in range(cfg.update_every): losses.append(algo.update(buf.sample(cfg.batch_size)))
-        if t % cfg.log_every == 0 or t == total_steps:
-            l = np.array(losses) if losses else np.full((1, 3), np.nan)
-            rows.append(dict(iteration=len(rows), env_steps=t, team_return=float(np.mean(ep_rets)) if ep_rets else np.nan,
-                             episodes=len(ep_rets), critic_loss=float(l[:, 0].mean()), actor_loss=float(l[:, 1].mean()),
-                             q_mean=float(l[:, 2].mean()), wall_s=time.time() - t0))
-            if progress: print(f"MADDPG seed {seed}: {t} steps, team return {rows[-1]['team_return']:.1f}")
-            ep_rets, losses = [], []
-    env.close()
-    df = pd.DataFrame(rows).assign(algo="MADDPG", seed=seed)
+    st = dict(env_steps=0, updates=0, rows=[], wall=0.0)
+    csv = ckpt = None
     if log_dir is not None:
-        Path(log_dir).mkdir(parents=True, exist_ok=True)
-        df.to_csv(Path(log_dir) / f"MADDPG_seed{seed}.csv", index=False)
-    return df
+        log_dir = Path(log_dir); log_dir.mkdir(parents=True, exist_ok=True)
+        csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
+        c = load_checkpoint(ckpt)   # None if absent; a damaged one falls back to the previous, or says what to do
+        if c is None and csv.exists():
+            raise ValueError(f"{csv} exists without {ckpt.name} (another program's log, or its checkpoint was deleted): "
+                             "choose another log_dir or delete it")
+        if c is not None:
+            check_resume(ckpt, c["meta"], meta, ignore=RESUME_IGNORES)
+            if c["env_steps"] >= total_steps:  # this run, as far or further: read, never shorten
+                _mend_tail(csv, c["rows"])
+                return _frame([r for r in c["rows"] if r["env_steps"] <= total_steps], seed)
+            algo.load_state_dict(c["algo"])
+            rng.bit_generator.state = c["rng"]; torch.set_rng_state(c["torch_rng"])
+            st = dict(env_steps=c["env_steps"], updates=c["updates"], rows=list(c["rows"]), wall=c["wall"])
+            text = _csv_text(st["rows"], header=True)  # the log = the checkpoint's rows (cuts a row it lacks)
+            if not csv.exists() or csv.read_text() != text: _write_atomic(csv, text)
+    # the replay buffer is not checkpointed: after a resume it starts empty and refills from the resumed actors
+    buf = ReplayBuffer(algo.obs_dim, algo.act_dim, min(cfg.buffer_size, total_steps - st["env_steps"]),
+                       seed=int(rng.integers(2**63)))
+    copies = Copies(envs, rng)   # fresh episodes (after a resume too), seeded from the run's generator
+    low, high = algo._low_np, algo._high_np
+    win = dict(returns=[], stats=[], t0=time.perf_counter(), steps0=st["env_steps"])
+    t_start = time.perf_counter() - st["wall"]
+    while st["env_steps"] < total_steps:
+        if st["env_steps"] < cfg.start_steps: act = rng.uniform(low, high, (copies.E, len(low))).astype(np.float32)
+        else: act = algo.act(copies.obs, cfg.noise_std, rng)
+        obs, nxt, rew, term, ended = copies.step(act)
+        buf.add(obs, act, rew, nxt, term)
+        st["env_steps"] += copies.E
+        win["returns"] += ended
+        if st["env_steps"] % cfg.update_every == 0 and len(buf) >= cfg.update_after:
+            for _ in range(cfg.updates_per_block): win["stats"].append(algo.update(buf.sample(cfg.batch_size)))
+            st["updates"] += cfg.updates_per_block
+        if st["env_steps"] % cfg.log_every == 0 or st["env_steps"] == total_steps:
+            now = time.perf_counter()
+            s = np.array(win["stats"]) if win["stats"] else np.full((1, 5), np.nan)
+            row = dict(iteration=len(st["rows"]), env_steps=st["env_steps"],
+                       team_return=float(np.mean(win["returns"])) if win["returns"] else float("nan"),
+                       episodes=len(win["returns"]), critic_loss=float(s[:, 0].mean()), actor_loss=float(s[:, 1].mean()),
+                       q_mean=float(s[:, 2].mean()), critic_grad_norm=float(s[:, 3].mean()),
+                       actor_grad_norm=float(s[:, 4].mean()), updates=st["updates"],
+                       steps_per_s=(st["env_steps"] - win["steps0"]) / (now - win["t0"]), wall_s=now - t_start)
+            st["rows"].append(row); st["wall"] = row["wall_s"]
+            if ckpt is not None:  # checkpoint first (it holds every row), then the CSV line: a kill between is mended
+                save_checkpoint(ckpt, dict(meta=meta, iteration=row["iteration"], env_steps=st["env_steps"],
+                                           updates=st["updates"], rows=st["rows"], wall=st["wall"], algo=algo.state_dict(),
+                                           rng=rng.bit_generator.state, torch_rng=torch.get_rng_state()))
+                with open(csv, "a") as f: f.write(_csv_text([row], header=not csv.exists() or csv.stat().st_size == 0))
+            if progress: print(f"MADDPG seed {seed}: {st['env_steps']} steps, team return {row['team_return']:.1f}, "
+                               f"{row['steps_per_s']:.0f} steps/s")
+            win = dict(returns=[], stats=[], t0=time.perf_counter(), steps0=st["env_steps"])
+    return _frame(st["rows"], seed)
 
 def _train_star(kw): return train(**kw)
 
 def run_seeds(env_name: str, config: MADDPGConfig | None = None, seeds=(0,), total_steps: int = 100_000,
               log_dir=None, env_kwargs: dict | None = None, processes: int | None = None) -> pd.DataFrame:
-    "`train` for each seed (in `processes` worker processes if > 1); the logs concatenated, with a `seed` column."
-    jobs = [dict(env_name=env_name, config=config, seed=int(s), total_steps=total_steps, log_dir=log_dir,
-                 env_kwargs=env_kwargs) for s in seeds]
+    """`train` for each seed (in `processes` worker processes if > 1), seed `s` logging to `<log_dir>/seed_<s>`;
+    the logs concatenated, with a `seed` column."""
+    jobs = [dict(env_name=env_name, config=config, seed=int(s), total_steps=total_steps, env_kwargs=env_kwargs,
+                 log_dir=None if log_dir is None else Path(log_dir) / f"seed_{int(s)}") for s in seeds]
+    if not jobs: raise ValueError("seeds is empty")
     if processes and processes > 1 and len(jobs) > 1:
         import multiprocessing as mp
         from matrl_nb.maddpg import _train_star as f  # the module's function: picklable from a notebook too
