@@ -305,8 +305,10 @@ def _make_env(env_name: str, env_kwargs=None):
     return make(env_name, **(env_kwargs or {}))
 
 LOG_COLUMNS = ("iteration", "env_steps", "team_return", "episodes", "critic_loss", "actor_loss", "q_mean",
-               "critic_grad_norm", "actor_grad_norm", "updates", "steps_per_s", "wall_s")
-TIMING_COLUMNS = ("steps_per_s", "wall_s")  # the only columns that differ between two runs of one seed
+               "critic_grad_norm", "actor_grad_norm", "updates", "steps_per_s", "cpu_s", "wall_s")
+# the only columns that differ between two runs of one seed: the block's env steps per wall-clock second, this
+# process's CPU seconds in the block (what the block costs on an unshared core), wall seconds since the start
+TIMING_COLUMNS = ("steps_per_s", "cpu_s", "wall_s")
 RESUME_IGNORES = ()  # every config field changes what a run computes: none may differ on resume
 
 def _csv_text(rows, header: bool) -> str:
@@ -392,7 +394,7 @@ def _train(envs, env_name, agents, cfg, seed, total_steps, log_dir, env_kwargs, 
                        seed=int(rng.integers(2**63)))
     copies = Copies(envs, rng)   # fresh episodes (after a resume too), seeded from the run's generator
     low, high = algo._low_np, algo._high_np
-    win = dict(returns=[], stats=[], t0=time.perf_counter(), steps0=st["env_steps"])
+    win = dict(returns=[], stats=[], t0=time.perf_counter(), c0=time.process_time(), steps0=st["env_steps"])
     t_start = time.perf_counter() - st["wall"]
     while st["env_steps"] < total_steps:
         if st["env_steps"] < cfg.start_steps: act = rng.uniform(low, high, (copies.E, len(low))).astype(np.float32)
@@ -412,7 +414,8 @@ def _train(envs, env_name, agents, cfg, seed, total_steps, log_dir, env_kwargs, 
                        episodes=len(win["returns"]), critic_loss=float(s[:, 0].mean()), actor_loss=float(s[:, 1].mean()),
                        q_mean=float(s[:, 2].mean()), critic_grad_norm=float(s[:, 3].mean()),
                        actor_grad_norm=float(s[:, 4].mean()), updates=st["updates"],
-                       steps_per_s=(st["env_steps"] - win["steps0"]) / (now - win["t0"]), wall_s=now - t_start)
+                       steps_per_s=(st["env_steps"] - win["steps0"]) / (now - win["t0"]),
+                       cpu_s=time.process_time() - win["c0"], wall_s=now - t_start)
             st["rows"].append(row); st["wall"] = row["wall_s"]
             if ckpt is not None:  # checkpoint first (it holds every row), then the CSV line: a kill between is mended
                 save_checkpoint(ckpt, dict(meta=meta, iteration=row["iteration"], env_steps=st["env_steps"],
@@ -421,7 +424,7 @@ def _train(envs, env_name, agents, cfg, seed, total_steps, log_dir, env_kwargs, 
                 with open(csv, "a") as f: f.write(_csv_text([row], header=not csv.exists() or csv.stat().st_size == 0))
             if progress: print(f"MADDPG seed {seed}: {st['env_steps']} steps, team return {row['team_return']:.1f}, "
                                f"{row['steps_per_s']:.0f} steps/s")
-            win = dict(returns=[], stats=[], t0=time.perf_counter(), steps0=st["env_steps"])
+            win = dict(returns=[], stats=[], t0=time.perf_counter(), c0=time.process_time(), steps0=st["env_steps"])
     return _frame(st["rows"], seed)
 
 def _train_star(kw): return train(**kw)
