@@ -1,4 +1,4 @@
-"""Fast checks of matrl_nb.mujoco (multi-agent MuJoCo wrapper), matrl_nb.maddpg, and the Gaussian pieces of
+"""Fast checks of matrl_nb.mujoco (multi-agent MuJoCo wrapper) and the Gaussian pieces of
 matrl_nb.ppo / matrl_nb.matrl that the Hopper experiment relies on, against hand computations."""
 import math
 import warnings
@@ -10,7 +10,7 @@ from scipy.stats import norm
 
 warnings.filterwarnings("ignore", message=".*AdroitHand.*")
 
-from matrl_nb import matrl, maddpg, ppo
+from matrl_nb import matrl, ppo
 from matrl_nb.envs import make
 from matrl_nb.mujoco import MaMuJoCo, mamujoco_env, final_returns, learning_curves
 
@@ -164,25 +164,6 @@ def test_ppo_algorithms_smoke(algo):
     assert np.isfinite(df.team_return).all()
     if algo != "IL":
         assert np.isfinite(df.filter(like="rho_").to_numpy(float)).all()
-
-
-def test_maddpg_smoke_and_seed():
-    cfg = maddpg.MADDPGConfig(hidden=(32, 32), start_steps=100, update_after=100, update_every=50, batch_size=32,
-                              log_every=150)
-    d1 = maddpg.train("mujoco/hopper-3x1", cfg, seed=3, total_steps=300)
-    d2 = maddpg.train("mujoco/hopper-3x1", cfg, seed=3, total_steps=300)
-    cols = ["env_steps", "team_return", "critic_loss", "actor_loss", "q_mean"]
-    assert np.isfinite(d1[cols].to_numpy(float)).all()
-    np.testing.assert_array_equal(d1[cols].to_numpy(float), d2[cols].to_numpy(float))
-
-
-def test_maddpg_rejects_bad_input():
-    with pytest.raises(ValueError):
-        maddpg.MADDPGConfig(tau=0)
-    with pytest.raises(ValueError):
-        maddpg.train("mujoco/hopper-3x1", total_steps=0)
-    with pytest.raises(ValueError):
-        maddpg.train("matrix/matching_pennies", total_steps=10)  # Discrete actions
 
 
 def test_curve_helpers():
