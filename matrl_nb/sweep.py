@@ -327,7 +327,6 @@ class _Progress:
             else: self.failed += 1
         left = self.bar.total - self.done - self.failed
         eta = "?" if not self.secs else _fmt_secs(sum(self.secs) / len(self.secs) * math.ceil(left / self.capacity))
-        running = min(running, self.capacity, left)
         self.bar.set_postfix_str(f"done={self.done}, running={running}, failed={self.failed}, left~{eta}", refresh=False)
         self.bar.update(1 if result is not None else 0)
         self.bar.refresh()
@@ -335,24 +334,36 @@ class _Progress:
     def write(self, msg: str): self.bar.write(msg)
     def close(self): self.bar.close()
 
+def _worker_init():
+    "Workers ignore Ctrl-C: the driver gets it and stops them (a worker's own traceback would only be noise)."
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+_POOL_SIZE = 0  # the local pool only grows: shrinking a loky pool stops workers while jobs wait, and it warns
+
 def _run_local(tasks, out: Path, processes: int, bar: _Progress, on_result):
+    global _POOL_SIZE
     from concurrent.futures import FIRST_COMPLETED, wait
     from joblib.externals.loky import get_reusable_executor
     from matrl_nb import sweep as lib  # the library's function: workers import it instead of unpickling a copy
     one = {k: "1" for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
-    ex = get_reusable_executor(max_workers=processes, env=one)
-    futures = {ex.submit(lib._execute, t, str(out / t["id"])): t for t in tasks}
-    pending = set(futures)
+    _POOL_SIZE = max(_POOL_SIZE, processes)
+    ex = get_reusable_executor(max_workers=_POOL_SIZE, env=one, initializer=lib._worker_init)  # the same workers as last time, if it still runs
+    queue, inflight = list(tasks), {}
     try:
-        while pending:
-            finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+        while queue or inflight:
+            while queue and len(inflight) < processes:  # at most `processes` jobs at once
+                t = queue.pop(0)
+                inflight[ex.submit(lib._execute, t, str(out / t["id"]))] = t
+            finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
             for f in finished:
+                t = inflight.pop(f)
                 try: r = f.result()
                 except BaseException as e:  # the worker died (killed, out of memory): the job failed, not the sweep
                     r = {"status": "failed", "log": None, "seconds": 0.0, "error": f"worker lost: {type(e).__name__}: {e}",
                          "traceback": "".join(traceback.format_exception(e))}
-                on_result(futures[f], r, sum(p.running() for p in pending))
-            bar.update(sum(p.running() for p in pending))
+                on_result(t, r, len(inflight))
+            bar.update(len(inflight))
     except BaseException:  # Ctrl-C: stop the workers; the unfinished jobs resume on the next run
         ex.shutdown(wait=False, kill_workers=True)
         raise
@@ -440,10 +451,17 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         if r["status"] != "finished": bar.write(f"FAILED {task['job'].label} (job {task['id']}): {r['error']}")
         bar.update(running, r)
 
+    import signal, threading
+    term = None
+    if threading.current_thread() is threading.main_thread():  # a scheduler's SIGTERM stops the workers too
+        def _stop(signum, frame): raise SystemExit(128 + signum)
+        term = signal.signal(signal.SIGTERM, _stop)
     try:
         if todo and backend == "local": _run_local(todo, out, min(capacity, len(todo)), bar, on_result)
         elif todo: _run_ray(todo, out, processes, ray_address, checkpoint_dir, bar, on_result)
-    finally: bar.close()
+    finally:
+        bar.close()
+        if term is not None: signal.signal(signal.SIGTERM, term)
     rows = [_summary_row(t, status[t["id"]], out) for t in tasks]
     _write_atomic(out / "summary.csv", pd.DataFrame(rows).to_csv(index=False))
     failed = [t for t in tasks if status[t["id"]] == "failed"]
@@ -484,11 +502,11 @@ def main(argv=None) -> int:
     ap.add_argument("--budget", type=int, required=True, help="per job, in the trainer's unit (ppo: iterations; vd, maddpg: env steps)")
     ap.add_argument("--out", required=True, help="the sweep's folder: one subfolder per job, plus summary.csv")
     ap.add_argument("--set", default="release", dest="hparams", help="hyper-parameter set (default release)")
-    ap.add_argument("--override", nargs="*", default=[], metavar="KEY=VALUE", help="configuration fields on top of the set")
-    ap.add_argument("--env-kwarg", nargs="*", default=[], metavar="KEY=VALUE", help="keyword arguments of the environment")
+    ap.add_argument("--override", nargs="+", action="extend", default=[], metavar="KEY=VALUE", help="configuration fields on top of the set")
+    ap.add_argument("--env-kwarg", nargs="+", action="extend", default=[], metavar="KEY=VALUE", help="keyword arguments of the environment")
     ap.add_argument("--processes", type=int, default=None, help="parallel jobs (default: all CPUs here, or the cluster's)")
     ap.add_argument("--checkpoint-dir", default=None, help="ray: a folder on the workers where running jobs keep their files")
-    ap.add_argument("--import", dest="imports", nargs="*", default=[], metavar="MODULE",
+    ap.add_argument("--import", dest="imports", nargs="+", action="extend", default=[], metavar="MODULE",
                     help="modules to import first (e.g. ones that register environments)")
     ap.add_argument("--no-progress", action="store_true")
     a = ap.parse_args(argv)

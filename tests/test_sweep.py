@@ -41,7 +41,7 @@ def reproducible(df):
 def test_smoke_sweep_gives_identical_logs_on_local_and_ray(tmp_path, ray_session):
     jobs = smoke_jobs()
     local = run_jobs(jobs, "local", tmp_path / "local", processes=2, progress=False)
-    remote = run_jobs(jobs, "ray", tmp_path / "ray", progress=False)
+    remote = run_jobs(jobs, "ray", tmp_path / "ray", progress=False, checkpoint_dir=str(tmp_path / "on_workers"))
     for df in (local, remote):
         assert df.attrs["finished"] and not df.attrs["failed"] and len(df) == 2 * len(jobs)
         assert [r["status"] for r in df.attrs["summary"]] == ["finished"] * len(jobs)
@@ -54,8 +54,18 @@ def test_smoke_sweep_gives_identical_logs_on_local_and_ray(tmp_path, ray_session
         d = tmp_path / "ray" / job_id(j)
         assert {"progress.csv", "checkpoint.pt", "log.csv", "job.json"} <= {p.name for p in d.iterdir()}
         assert json.loads((d / "job.json").read_text())["backend"] == "ray"
+        assert (tmp_path / "on_workers" / job_id(j) / "checkpoint.pt").exists()  # the folder named for the workers
     summary = pd.read_csv(tmp_path / "ray" / "summary.csv")
     assert list(summary.status) == ["finished"] * len(jobs) and list(summary.job_id) == [job_id(j) for j in jobs]
+    # a job whose result arrived but whose sweep was killed before log.csv: the driver ships its checkpoint to the
+    # task (here without the workers' folder), and the trainer, finding it complete, returns its log untouched
+    d = tmp_path / "ray" / job_id(jobs[0])
+    progress = (d / "progress.csv").read_bytes()
+    (d / "log.csv").unlink()
+    again = run_jobs(jobs[:1], "ray", tmp_path / "ray", progress=False)
+    assert again.attrs["summary"][0]["status"] == "finished" and again.attrs["summary"][0]["resumed"]
+    assert (d / "progress.csv").read_bytes() == progress  # not retrained: a rerun would log other timings
+    pd.testing.assert_frame_equal(again, remote[remote.job_id == job_id(jobs[0])].reset_index(drop=True), check_dtype=False)
 
 
 KILL_SCRIPT = """
