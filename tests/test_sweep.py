@@ -73,7 +73,7 @@ import sys
 from matrl_nb.sweep import Job, run_jobs
 tiny = {tiny!r}
 jobs = [Job("ppo", "matrix/iterated_coordination", "IL", 0, 2, overrides=tiny),
-        Job("ppo", "matrix/iterated_coordination", "IL", 1, 500, overrides={{**tiny, "checkpoint_every": 5}})]
+        Job("ppo", "matrix/iterated_coordination", "IL", 1, 200, overrides={{**tiny, "checkpoint_every": 2}})]
 run_jobs(jobs, out=sys.argv[1], processes=1, progress=False)
 """
 
@@ -82,7 +82,7 @@ def test_killed_sweep_resumes_without_redoing_finished_jobs(tmp_path):
     from matrl_nb.checkpoint import load_checkpoint
     out = tmp_path / "out"
     short = Job("ppo", "matrix/iterated_coordination", "IL", 0, 2, overrides=TINY)
-    long = Job("ppo", "matrix/iterated_coordination", "IL", 1, 500, overrides={**TINY, "checkpoint_every": 5})
+    long = Job("ppo", "matrix/iterated_coordination", "IL", 1, 200, overrides={**TINY, "checkpoint_every": 2})
     a, b = out / job_id(short), out / job_id(long)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     p = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT.format(tiny=TINY), str(out)], env=env,
@@ -110,7 +110,7 @@ def test_killed_sweep_resumes_without_redoing_finished_jobs(tmp_path):
     assert status[job_id(long)]["status"] == "finished" and status[job_id(long)]["resumed"]
     after = (b / "progress.csv").read_text().splitlines()
     assert after[:len(before)] == before  # resumed from the checkpoint: the rows before it were kept as they were
-    assert list(df[df.job_id == job_id(long)].iteration) == list(range(500))
+    assert list(df[df.job_id == job_id(long)].iteration) == list(range(200))
 
 
 # A "notebook" environment: the class is made by exec in a module that exists in this process only, so a worker
