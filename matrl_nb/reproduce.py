@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import dataclasses
 import errno
 import json
@@ -22,8 +23,8 @@ __all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_EN
            'README_END', 'FIGS_START', 'FIGS_END', 'check_preset', 'default_preset', 'smoke_dir', 'final_dir',
            'output_dir', 'preset_sizes', 'run_note', 'save_figure', 'save_results', 'latest_outputs', 'collect_results',
            'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme', 'parameters_cell',
-           'experiment_notebooks', 'RunResult', 'executed_preset', 'run_notebook', 'resolve_notebooks', 'summary_table',
-           'main']
+           'experiment_notebooks', 'declared_parameters', 'RunResult', 'executed_preset', 'run_notebook',
+           'resolve_notebooks', 'summary_table', 'backend_parameters', 'notebook_parameters', 'main']
 
 # %% ../nbs/90_reproduce.ipynb #11259bc5
 PRESETS = ("smoke", "quick", "paper")  # in order of cost
@@ -205,6 +206,22 @@ def experiment_notebooks(nbs_dir=None) -> list[Path]:
         if c is not None and "preset" in "".join(c["source"]): out.append(p)
     return out
 
+def declared_parameters(nb_path) -> set[str]:
+    "Names the `parameters` cell of the notebook at `nb_path` assigns at its top level (empty without one)."
+    c = parameters_cell(nb_path)
+    if c is None: return set()
+    code = "".join(c["source"])
+    try: body = ast.parse(code).body
+    except SyntaxError:  # an IPython magic in the cell: fall back to `name = ...` lines
+        return {l.split("=", 1)[0].strip() for l in code.splitlines()
+                if "=" in l and l.split("=", 1)[0].strip().isidentifier() and not l.startswith((" ", "\t", "#"))}
+    names = set()
+    for node in body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
 # %% ../nbs/90_reproduce.ipynb #79763f1b
 @dataclass
 class RunResult:
@@ -336,6 +353,21 @@ def summary_table(results) -> str:
     w = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  ".join(c.ljust(w[i]) if i < 4 else c for i, c in enumerate(r)) for r in rows)
 
+def backend_parameters(backend: str | None, ray_address: str | None) -> dict:
+    "The papermill parameters `--backend` / `--ray-address` ask for (none without `--backend`); `ValueError` if invalid."
+    from matrl_nb.sweep import BACKENDS
+    if backend is None:
+        if ray_address: raise ValueError("--ray-address needs --backend ray")
+        return {}
+    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; valid backends: {', '.join(BACKENDS)}")
+    if ray_address and backend != "ray": raise ValueError("--ray-address needs --backend ray")
+    return {"backend": backend, **({"ray_address": ray_address} if ray_address else {})}
+
+def notebook_parameters(nb_path, wanted: dict) -> tuple[dict, list[str]]:
+    "The part of `wanted` the notebook's `parameters` cell declares, and the names it does not declare."
+    declared = declared_parameters(nb_path) if wanted else set()
+    return {k: v for k, v in wanted.items() if k in declared}, [k for k in wanted if k not in declared]
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m matrl_nb.reproduce",
                                  description="Re-execute the experiment notebooks and regenerate their figures. "
@@ -343,22 +375,29 @@ def main(argv=None) -> int:
     ap.add_argument("--preset", default="quick", help=f"one of {', '.join(PRESETS)} (default quick)")
     ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: every experiment notebook)")
     ap.add_argument("--no-progress", action="store_true", help="no per-cell progress bars")
+    ap.add_argument("--backend", default=None, help="local or ray: where the notebooks' training jobs run (passed to "
+                    "notebooks whose parameters cell declares `backend`)")
+    ap.add_argument("--ray-address", default=None, help="the Ray cluster (with --backend ray; passed as `ray_address`)")
     a = ap.parse_args(argv)
     try:
         check_preset(a.preset)
         nbs = resolve_notebooks(a.notebooks)
+        sweep_params = backend_parameters(a.backend, a.ray_address)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from tqdm.auto import tqdm
-    smoke_before = os.environ.get(SMOKE_ENV)
+    smoke_before, ray_before = os.environ.get(SMOKE_ENV), os.environ.get("RAY_ADDRESS")
     if a.preset == "smoke":  # one folder for this process and every kernel it starts
         os.environ[SMOKE_ENV] = str(smoke_dir())
+    if a.ray_address: os.environ["RAY_ADDRESS"] = a.ray_address  # the kernels inherit it
     try:
         results = []
         for i, p in enumerate(nbs, 1):
             tqdm.write(f"[{i}/{len(nbs)}] {p.name} (preset {a.preset})")
-            r = run_notebook(p, a.preset, progress=not a.no_progress)
+            params, missing = notebook_parameters(p, sweep_params)
+            if missing: tqdm.write(f"  {p.name} declares no {' / '.join(missing)} parameter: it runs as it is written")
+            r = run_notebook(p, a.preset, progress=not a.no_progress, parameters=params or None)
             if r.error: tqdm.write(f"  FAILED {p.name}: {r.error}")
             results.append(r)
         if a.preset != "smoke" and any(not r.error for r in results):
@@ -379,8 +418,9 @@ def main(argv=None) -> int:
                 print("smoke outputs: none written")
             else: print(f"smoke outputs in {d}")
     finally:
-        if smoke_before is None: os.environ.pop(SMOKE_ENV, None)
-        else: os.environ[SMOKE_ENV] = smoke_before
+        for k, v in ((SMOKE_ENV, smoke_before), ("RAY_ADDRESS", ray_before)):
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
     failed = [r for r in results if r.error]
     if failed: print(f"\n{len(failed)} notebook(s) failed: {', '.join(r.notebook for r in failed)}", file=sys.stderr)
     return 1 if failed else 0

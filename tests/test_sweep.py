@@ -1,0 +1,246 @@
+"""The experiment runner: the same logs on both backends, resume after a kill, failures reported, notebook
+environments carried to the workers, invalid jobs refused before anything runs."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from matrl_nb import envs
+from matrl_nb.reproduce import ROOT
+from matrl_nb.sweep import Job, TIMING_COLUMNS, grid, is_finished, job_id, main, run_jobs
+
+ray = pytest.importorskip("ray")
+
+TINY = {"steps_per_iter": 64, "n_envs": 4, "hidden": (8, 8)}  # 4 copies of a 10-round game: episodes end in a batch
+GAMES = ["matrix/iterated_coordination", "matrix/iterated_matching_pennies"]
+
+
+@pytest.fixture(scope="module")
+def ray_session():
+    "One local Ray instance for the module (run_jobs uses it and leaves it running)."
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try: yield
+    finally: ray.shutdown()
+
+
+def smoke_jobs():
+    return grid("ppo", GAMES, ["IL", "MATRL"], [0, 1], 2, overrides=TINY)
+
+
+def reproducible(df):
+    return df[[c for c in df.columns if c not in TIMING_COLUMNS]]
+
+
+def test_smoke_sweep_gives_identical_logs_on_local_and_ray(tmp_path, ray_session):
+    jobs = smoke_jobs()
+    local = run_jobs(jobs, "local", tmp_path / "local", processes=2, progress=False)
+    remote = run_jobs(jobs, "ray", tmp_path / "ray", progress=False, checkpoint_dir=str(tmp_path / "on_workers"))
+    for df in (local, remote):
+        assert df.attrs["finished"] and not df.attrs["failed"] and len(df) == 2 * len(jobs)
+        assert [r["status"] for r in df.attrs["summary"]] == ["finished"] * len(jobs)
+        assert df.team_return.notna().all()
+    assert set(TIMING_COLUMNS) & set(local.columns)  # the timing columns exist, and only they are dropped
+    pd.testing.assert_frame_equal(reproducible(local), reproducible(remote))
+    assert (local.groupby("job_id").algo.first().to_dict()
+            == {job_id(j): j.algo for j in jobs})  # the job's fields are columns
+    for j in jobs:  # the trainer's files came back through Ray into the driver's folder
+        d = tmp_path / "ray" / job_id(j)
+        assert {"progress.csv", "checkpoint.pt", "log.csv", "job.json"} <= {p.name for p in d.iterdir()}
+        assert json.loads((d / "job.json").read_text())["backend"] == "ray"
+        assert (tmp_path / "on_workers" / job_id(j) / "checkpoint.pt").exists()  # the folder named for the workers
+    summary = pd.read_csv(tmp_path / "ray" / "summary.csv")
+    assert list(summary.status) == ["finished"] * len(jobs) and list(summary.job_id) == [job_id(j) for j in jobs]
+    # a job whose result arrived but whose sweep was killed before log.csv: the driver ships its checkpoint to the
+    # task (here without the workers' folder), and the trainer, finding it complete, returns its log untouched
+    d = tmp_path / "ray" / job_id(jobs[0])
+    progress = (d / "progress.csv").read_bytes()
+    (d / "log.csv").unlink()
+    again = run_jobs(jobs[:1], "ray", tmp_path / "ray", progress=False)
+    assert again.attrs["summary"][0]["status"] == "finished" and again.attrs["summary"][0]["resumed"]
+    assert (d / "progress.csv").read_bytes() == progress  # not retrained: a rerun would log other timings
+    pd.testing.assert_frame_equal(again, remote[remote.job_id == job_id(jobs[0])].reset_index(drop=True), check_dtype=False)
+
+
+KILL_SCRIPT = """
+import sys
+from matrl_nb.sweep import Job, run_jobs
+tiny = {tiny!r}
+jobs = [Job("ppo", "matrix/iterated_coordination", "IL", 0, 2, overrides=tiny),
+        Job("ppo", "matrix/iterated_coordination", "IL", 1, 200, overrides={{**tiny, "checkpoint_every": 2}})]
+run_jobs(jobs, out=sys.argv[1], processes=1, progress=False)
+"""
+
+
+def test_killed_sweep_resumes_without_redoing_finished_jobs(tmp_path):
+    from matrl_nb.checkpoint import load_checkpoint
+    out = tmp_path / "out"
+    short = Job("ppo", "matrix/iterated_coordination", "IL", 0, 2, overrides=TINY)
+    long = Job("ppo", "matrix/iterated_coordination", "IL", 1, 200, overrides={**TINY, "checkpoint_every": 2})
+    a, b = out / job_id(short), out / job_id(long)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    p = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT.format(tiny=TINY), str(out)], env=env,
+                         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        t0 = time.time()
+        while not (is_finished(a, job_id(short)) and (b / "checkpoint.pt").exists()):
+            assert p.poll() is None, f"the sweep ended before it was killed: {p.stderr.read().decode()[-2000:]}"
+            assert time.time() - t0 < 90, "the first job did not finish in time"
+            time.sleep(0.02)
+    finally:
+        os.killpg(p.pid, signal.SIGKILL)  # the sweep and its worker, mid-job
+        p.wait()
+    assert not is_finished(b, job_id(long)), "the long job finished before the kill: make it longer"
+    assert json.loads((b / "job.json").read_text())["status"] == "running"
+    done_files = {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in a.iterdir()}
+    ck_iter = load_checkpoint(b / "checkpoint.pt")["iteration"]
+    before = (b / "progress.csv").read_text().splitlines()[:ck_iter + 2]  # header + rows up to the checkpoint
+
+    df = run_jobs([short, long], out=out, processes=1, progress=False)
+    assert df.attrs["finished"]
+    assert {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in a.iterdir()} == done_files  # not rewritten
+    status = {r["job_id"]: r for r in df.attrs["summary"]}
+    assert status[job_id(short)]["status"] == "cached" and not status[job_id(short)]["resumed"]
+    assert status[job_id(long)]["status"] == "finished" and status[job_id(long)]["resumed"]
+    after = (b / "progress.csv").read_text().splitlines()
+    assert after[:len(before)] == before  # resumed from the checkpoint: the rows before it were kept as they were
+    assert list(df[df.job_id == job_id(long)].iteration) == list(range(200))
+
+
+# A "notebook" environment: the class is made by exec in a module that exists in this process only, so a worker
+# cannot import it by name; it records the process it was built in.
+NOTEBOOK_CELL = textwrap.dedent("""
+    import os, time
+    from pathlib import Path
+    from matrl_nb.envs import MatrixGameEnv, MATRIX_GAMES
+    class CellGame(MatrixGameEnv):
+        def __init__(self, pid_dir, horizon=10):
+            Path(pid_dir, str(os.getpid())).touch()
+            time.sleep(0.3)  # keep each worker busy long enough for the other to take the second job
+            super().__init__(MATRIX_GAMES["coordination"], horizon=horizon, name="cell_game")
+    def broken(**kw):
+        raise RuntimeError("this factory is broken on purpose")
+""")
+
+
+def notebook_namespace():
+    ns = {"__name__": "a_notebook_cell"}
+    exec(NOTEBOOK_CELL, ns)
+    assert "a_notebook_cell" not in sys.modules
+    return ns
+
+
+@pytest.mark.parametrize("backend", ["local", "ray"])
+def test_notebook_environment_trains_in_two_workers_and_a_failure_is_reported(tmp_path, backend, ray_session, capsys):
+    ns = notebook_namespace()
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    envs.register("test/cell-game", ns["CellGame"], pid_dir=str(pids))  # known in this process only
+    try:
+        jobs = [Job("ppo", ns["CellGame"], "IL", 0, 2, overrides=TINY, env_kwargs={"pid_dir": str(pids)}),
+                Job("ppo", "test/cell-game", "IL", 1, 2, overrides=TINY),
+                Job("ppo", ns["broken"], "IL", 0, 2, overrides=TINY)]
+        ids = [job_id(j) for j in jobs]
+        df = run_jobs(jobs, backend, tmp_path / "out", processes=2)
+    finally: del envs._REGISTRY["test/cell-game"]
+    assert not df.attrs["finished"] and df.attrs["failed"] == [ids[2]]
+    assert [r["job_id"] for r in df.attrs["summary"]] == ids
+    assert [r["status"] for r in df.attrs["summary"]] == ["finished", "finished", "failed"]
+    assert set(df.env) == {"a_notebook_cell.CellGame", "test/cell-game"} and len(df) == 4
+    built_in = {int(p.name) for p in pids.iterdir()}
+    assert len(built_in) == 2 and os.getpid() not in built_in  # two worker processes, neither of them this one
+    meta = json.loads((tmp_path / "out" / ids[2] / "job.json").read_text())
+    assert meta["status"] == "failed" and "RuntimeError: this factory is broken on purpose" in meta["error"]
+    assert "broken" in meta["traceback"] and meta["job"]["env"] == "a_notebook_cell.broken" and meta["config"]["hidden"] == [8, 8]
+    err = capsys.readouterr().err
+    assert f"FAILED job {ids[2]}" in err and "this factory is broken on purpose" in err and '"trainer": "ppo"' in err
+
+
+@pytest.mark.parametrize("backend", ["local", "ray"])
+def test_unknown_names_fail_before_anything_runs(tmp_path, backend, monkeypatch):
+    import matrl_nb.sweep as sw
+    def never(*a, **k): raise AssertionError("a backend was started")
+    monkeypatch.setattr(sw, "_connect_ray", never)
+    monkeypatch.setattr(sw, "_run_local", never)
+    good = smoke_jobs()
+    bad = [Job("sac", GAMES[0], "IL", 0, 2), Job("ppo", "matrix/no_such_game", "IL", 0, 2),
+           Job("ppo", GAMES[0], "MATRLX", 0, 2), Job("vd", GAMES[0], "IL", 0, 2000),
+           Job("ppo", GAMES[0], "IL", 0, 2, overrides={"stepz": 1})]
+    with pytest.raises(ValueError) as e:
+        run_jobs(good + bad, backend, tmp_path / "out", progress=False)
+    msg = str(e.value)
+    for s in ("5 of 13 jobs are invalid; nothing was run", "unknown trainer 'sac'; valid trainers: ppo, vd, maddpg",
+              "unknown environment 'matrix/no_such_game'", "unknown algorithm 'MATRLX' for trainer 'ppo'",
+              "unknown algorithm 'IL' for trainer 'vd'; valid: VDN, QMIX", "unknown field(s) ['stepz'] of MATRLConfig"):
+        assert s in msg, msg
+    assert not (tmp_path / "out").exists()  # not even the folder
+    with pytest.raises(ValueError, match="unknown backend 'spark'"):
+        run_jobs(good, "spark", tmp_path / "out")
+
+
+def test_command_writes_one_csv_per_job_and_a_summary_and_exits_by_status(tmp_path, capsys):
+    out = tmp_path / "grid"
+    args = ["--trainer", "ppo", "--envs", GAMES[0], "--algos", "IL", "--seeds", "0", "1", "--budget", "2",
+            "--out", str(out), "--override", "steps_per_iter=64", "n_envs=4", "hidden=(8,8)", "--processes", "2",
+            "--no-progress"]
+    assert main(args) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.status) == ["finished"] * 2 and summary.overrides.str.contains('"hidden": \\[8, 8\\]').all()
+    for jid in summary.job_id: assert len(pd.read_csv(out / jid / "log.csv")) == 2
+    assert main(args) == 0 and "cached" in capsys.readouterr().out  # a rerun skips both
+    # a job that fails at run time (VD's budget below one log window): exit status 1, the others unaffected
+    assert main(["--trainer", "vd", "--envs", "matrix/coordination", "--algos", "VDN", "--seeds", "0", "--budget", "10",
+                 "--out", str(tmp_path / "vd"), "--no-progress"]) == 1
+    assert "shorter than one log window" in pd.read_csv(tmp_path / "vd" / "summary.csv").error[0]
+    r = subprocess.run([sys.executable, "-m", "matrl_nb.sweep", "--trainer", "ppo", "--envs", "matrix/nope", "--algos",
+                        "IL", "--seeds", "0", "--budget", "2", "--out", str(tmp_path / "never")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "unknown environment 'matrix/nope'" in r.stderr and not (tmp_path / "never").exists()
+
+
+def test_ray_address_comes_from_the_option_else_the_environment(monkeypatch):
+    import matrl_nb.sweep as sw
+    calls = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: calls.append(kw))
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.2:6379")
+    assert sw._connect_ray("10.0.0.1:6379") and calls[-1]["address"] == "10.0.0.1:6379"
+    assert sw._connect_ray(None) and calls[-1]["address"] == "10.0.0.2:6379"
+    monkeypatch.delenv("RAY_ADDRESS")
+    assert sw._connect_ray(None) and "address" not in calls[-1]  # a local instance
+
+
+def test_reproduce_passes_backend_only_to_notebooks_that_declare_it(tmp_path, monkeypatch, capsys):
+    import matrl_nb.reproduce as rp
+    def nb(name, params):
+        cell = {"id": "p", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": params, "outputs": [],
+                "execution_count": None}
+        (tmp_path / name).write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    nb("97_sweeps.ipynb", "preset = default_preset()\nbackend = 'local'\nray_address = None\n")
+    nb("98_backend_only.ipynb", "preset = default_preset()\nbackend = 'local'\n")
+    nb("99_plain.ipynb", "preset = default_preset()\nseeds = [0]\n")
+    seen = {}
+    def fake_run(p, preset, progress=True, parameters=None, inject=True):
+        seen[Path(p).name] = (parameters, os.environ.get("RAY_ADDRESS"))
+        return rp.RunResult(Path(p).name, preset, 0.0, 0)
+    monkeypatch.setattr(rp, "NBS_DIR", tmp_path)
+    monkeypatch.setattr(rp, "run_notebook", fake_run)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    assert rp.main(["--preset", "smoke", "--no-progress", "--backend", "ray", "--ray-address", "10.0.0.1:6379"]) == 0
+    assert seen == {"97_sweeps.ipynb": ({"backend": "ray", "ray_address": "10.0.0.1:6379"}, "10.0.0.1:6379"),
+                    "98_backend_only.ipynb": ({"backend": "ray"}, "10.0.0.1:6379"),
+                    "99_plain.ipynb": (None, "10.0.0.1:6379")}
+    out = capsys.readouterr().out
+    assert "99_plain.ipynb declares no backend / ray_address parameter" in out and "98_backend_only.ipynb declares no ray_address" in out
+    assert "RAY_ADDRESS" not in os.environ
+    seen.clear()
+    assert rp.main(["--preset", "smoke", "--no-progress"]) == 0 and {v[0] for v in seen.values()} == {None}
+    assert rp.main(["--preset", "smoke", "--backend", "spark"]) == 2
+    assert rp.main(["--preset", "smoke", "--ray-address", "x:1"]) == 2
+    assert "needs --backend ray" in capsys.readouterr().err
