@@ -28,18 +28,22 @@ HPARAM_SETS = {
     },
 }
 
-def family(env_name: str) -> str:
-    "The task family of a registered environment name: the part before the slash (`grid/switch4` -> `grid`)."
-    if not isinstance(env_name, str) or "/" not in env_name:
-        raise ValueError(f"env_name must be a registered name like 'grid/switch4', got {env_name!r}")
-    fam = env_name.split("/", 1)[0]
-    if fam not in STEPS_PER_ITER: raise ValueError(f"unknown task family {fam!r} of {env_name!r}; known: {', '.join(STEPS_PER_ITER)}")
-    return fam
+def family(env_name: str) -> str | None:
+    "The task family of a registered environment name, the part before the slash (`grid/switch4` -> `grid`), or None."
+    if not isinstance(env_name, str) or not env_name:
+        raise ValueError(f"env_name must be a registered environment name like 'grid/switch4', got {env_name!r}")
+    fam = env_name.split("/", 1)[0] if "/" in env_name else None
+    return fam if fam in STEPS_PER_ITER else None
 
 def hparams(set_name: str, env_name: str) -> dict:
-    "The MATRLConfig fields of hyper-parameter set `set_name` for the family of `env_name` (steps per iteration included)."
+    """The MATRLConfig fields of hyper-parameter set `set_name` for the family of `env_name`, steps per iteration
+    included. An environment of no known family (your own) gets the release's defaults, and no other set."""
     if set_name not in HPARAM_SETS: raise ValueError(f"unknown hyper-parameter set {set_name!r}; valid: {', '.join(HPARAM_SETS)}")
     fam = family(env_name)
+    if fam is None:
+        if set_name == "release": return {}
+        raise ValueError(f"hyper-parameter set {set_name!r} is defined per task family ({', '.join(HPARAM_SETS[set_name])}); "
+                         f"{env_name!r} belongs to none: use 'release' or pass the fields yourself")
     if fam not in HPARAM_SETS[set_name]:
         raise ValueError(f"hyper-parameter set {set_name!r} has no values for the {fam!r} family; it has {', '.join(HPARAM_SETS[set_name])}")
     return {"steps_per_iter": STEPS_PER_ITER[fam], **HPARAM_SETS[set_name][fam]}

@@ -9,9 +9,7 @@ import copy
 import math
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, asdict
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +28,7 @@ from .ppo import (PPO_STATS, ActorCritic, AgentStack, Batch, Learner, PPOConfig,
 __all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'RESUME_IGNORES', 'make_optimizer', 'MATRLConfig',
            'Algorithm', 'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect', 'make_batches',
            'trust_payoff_step', 'policy_log_probs', 'meta_game', 'release_nash', 'meta_nash', 'aggregate', 'br_weights',
-           'best_response', 'aggregate_parameters', 'matrl_update', 'train', 'run_seeds']
+           'best_response', 'aggregate_parameters', 'matrl_update', 'train']
 
 # %% ../nbs/04_matrl_ppo.ipynb #f1a49541
 BR_STARTS = ("current", "predicted", "aggregated")
@@ -627,28 +625,3 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
         if progress: bar.set_postfix(team_return=f"{row['team_return']:.3g}")
     copies.close()
     return _read_log(csv) if csv is not None and csv.exists() else pd.DataFrame(rows)
-
-# %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b2
-def _train_one(args):
-    env, algo, config, seed, iterations, log_dir, env_kwargs = args
-    df = train(env, algo, config, seed, iterations, log_dir, env_kwargs, progress=False)
-    return df.assign(seed=seed)
-
-def run_seeds(env: str, algo: str, config: MATRLConfig | None, seeds, iterations: int, log_dir=None,
-              processes: int | None = None, env_kwargs: dict | None = None) -> pd.DataFrame:
-    "`train` for each seed, in parallel processes (spawned); logs in `<log_dir>/seed_<s>/`. Adds a `seed` column."
-    from matrl_nb import matrl as lib  # the library's objects: a notebook's own copies cannot be pickled
-    seeds = [int(s) for s in seeds]
-    if not seeds: raise ValueError("seeds is empty")
-    if config is not None and type(config) is not lib.MATRLConfig:
-        config = lib.MATRLConfig(**{k: getattr(config, k) for k in lib.MATRLConfig.__dataclass_fields__})
-    get_algorithm(algo)
-    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1):
-        raise ValueError(f"processes must be a positive integer or None, got {processes!r}")
-    jobs = [(env, algo, config, s, iterations, None if log_dir is None else Path(log_dir) / f"seed_{s}", env_kwargs)
-            for s in seeds]
-    processes = min(len(seeds), processes or os.cpu_count() or 1)
-    if processes == 1: dfs = [lib._train_one(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(lib._train_one, jobs))
-    return pd.concat(dfs, ignore_index=True)

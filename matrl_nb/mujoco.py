@@ -15,8 +15,8 @@ from gymnasium.spaces import Box
 from pettingzoo import ParallelEnv
 
 # %% auto #0
-__all__ = ['SCENARIOS', 'EPISODE_LIMIT', 'PPO_ALGOS', 'MaMuJoCo', 'mamujoco_env', 'render_rollout', 'run_experiment',
-           'learning_curves', 'final_returns', 'plot_curves']
+__all__ = ['SCENARIOS', 'EPISODE_LIMIT', 'PPO_ALGOS', 'MaMuJoCo', 'mamujoco_env', 'render_rollout', 'learning_curves',
+           'final_returns', 'plot_curves']
 
 # %% ../nbs/05_hopper.ipynb #e4b333ae
 SCENARIOS = {"Hopper": ("3x1",), "Ant": ("4x2", "2x4", "8x1"), "HalfCheetah": ("2x3", "6x1"),
@@ -153,58 +153,9 @@ def render_rollout(policy, scenario: str = "Hopper", agent_conf: str = "3x1", st
     return None, "; ".join(reasons)
 
 # %% ../nbs/05_hopper.ipynb #28c51339
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 
 PPO_ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR")
-
-def _run_job(job: dict) -> pd.DataFrame:
-    import torch
-    torch.set_num_threads(1)
-    import time
-    algo, seed, log_dir = job["algo"], int(job["seed"]), Path(job["log_dir"]) / job["algo"] / f"seed_{job['seed']}"
-    c0 = time.process_time()
-    if algo == "MADDPG":
-        from matrl_nb import maddpg
-        df = maddpg.train(job["env_name"], job["maddpg_config"], seed, job["iterations"] * job["steps_per_iter"],
-                          log_dir, env_kwargs=job["env_kwargs"])
-    else:
-        from matrl_nb import matrl
-        df = matrl.train(job["env_name"], algo, job["matrl_config"], seed, job["iterations"], log_dir,
-                         env_kwargs=job["env_kwargs"], progress=False)
-    # CPU seconds of the whole run (a budget that does not depend on other jobs sharing the cores)
-    return df.assign(algo=algo, seed=seed, run_cpu_s=time.process_time() - c0)
-
-def run_experiment(env_name: str, algos, seeds, iterations: int, matrl_config=None, maddpg_config=None,
-                   log_dir=None, processes: int = 1, env_kwargs: dict | None = None) -> pd.DataFrame:
-    """Every (algorithm, seed) pair on `env_name` for `iterations` x `matrl_config.steps_per_iter` environment steps
-    (MADDPG: the same number of steps), in `processes` spawned worker processes. Returns the logs concatenated
-    with `algo` and `seed` columns; MATRL logs and checkpoints are kept under `<log_dir>/<algo>/seed_<s>/`."""
-    from matrl_nb.matrl import ALGOS, MATRLConfig
-    from matrl_nb.maddpg import MADDPGConfig
-    matrl_config = matrl_config or MATRLConfig(steps_per_iter=4000)
-    maddpg_config = maddpg_config or MADDPGConfig(log_every=matrl_config.steps_per_iter)
-    if maddpg_config.log_every != matrl_config.steps_per_iter:
-        raise ValueError("maddpg_config.log_every must equal matrl_config.steps_per_iter so that the curves align")
-    for a in algos:
-        if a not in (*ALGOS, "MADDPG"): raise ValueError(f"unknown algorithm {a!r}; valid: {', '.join((*ALGOS, 'MADDPG'))}")
-    if not seeds: raise ValueError("seeds is empty")
-    log_dir = Path(log_dir or tempfile.mkdtemp(prefix="matrl_nb_mujoco_"))
-    jobs = [dict(env_name=env_name, algo=a, seed=int(s), iterations=int(iterations), log_dir=str(log_dir),
-                 steps_per_iter=matrl_config.steps_per_iter, matrl_config=matrl_config, maddpg_config=maddpg_config,
-                 env_kwargs=env_kwargs) for s in seeds for a in algos]
-    # longest jobs first so that the pool does not end on one straggler
-    jobs.sort(key=lambda j: {"MADDPG": 0, "MATRL": 1, "IL-PP": 2, "MATRL-noBR": 3, "IL": 4}[j["algo"]])
-    from matrl_nb.mujoco import _run_job as job  # the module's function: picklable even when called from a notebook
-    if processes > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-        with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=get_context("spawn")) as ex:
-            dfs = list(ex.map(job, jobs))
-    else: dfs = [job(j) for j in jobs]
-    return pd.concat(dfs, ignore_index=True)
 
 def learning_curves(logs: pd.DataFrame, y: str = "team_return") -> pd.DataFrame:
     "Mean, standard deviation and number of seeds of `y` per algorithm and `env_steps`."

@@ -27,7 +27,8 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'BACKENDS', 'Trainer', 'register_hparams', 'make_config', 'Job',
-           'env_label', 'job_identity', 'job_id', 'plan', 'is_finished', 'run_jobs', 'grid', 'parse_override', 'main']
+           'env_label', 'job_identity', 'job_id', 'plan', 'is_finished', 'run_jobs', 'grid', 'parse_override', 'main',
+           'code_version', 'notebook_runs']
 
 # %% ../nbs/92_sweep.ipynb #9a0c8d82
 def _resolve(ref):
@@ -48,6 +49,7 @@ class Trainer:
     takes_algo: bool = True    # False: the function has no algorithm argument (the job's algo must be algos[0])
     ignore: tuple = ()         # configuration fields that do not change what a run computes
     extra: tuple = ()          # (keyword, value) pairs always passed (e.g. no per-iteration bar inside a worker)
+    sets: str | None = None    # 'module:function' (set_name, env_name) -> config fields: sets per task family
 
     def algorithms(self) -> tuple:
         return tuple(_resolve(self.algos))
@@ -58,7 +60,7 @@ class Trainer:
 TRAINERS = {
     "ppo": Trainer("ppo", "matrl_nb.matrl:train", "matrl_nb.matrl:MATRLConfig", "iterations",
                    "MATRL iterations (one batch of steps_per_iter environment steps each)", "matrl_nb.matrl:ALGORITHMS",
-                   ignore=("checkpoint_every", "br_shortcut"), extra=(("progress", False),)),
+                   ignore=("checkpoint_every", "br_shortcut"), extra=(("progress", False),), sets="matrl_nb.hparams:hparams"),
     "vd": Trainer("vd", "matrl_nb.value_decomposition:train", "matrl_nb.value_decomposition:VDConfig", "total_steps",
                   "environment steps", "matrl_nb.value_decomposition:VD_ALGOS"),
     "maddpg": Trainer("maddpg", "matrl_nb.maddpg:train", "matrl_nb.maddpg:MADDPGConfig", "total_steps",
@@ -80,15 +82,19 @@ def _check_fields(tr: Trainer, values: dict):
     bad = sorted(set(values) - fields)
     if bad: raise ValueError(f"unknown field(s) {bad} of {tr.config_class().__name__}; valid: {', '.join(sorted(fields))}")
 
-def make_config(trainer: str, hparams: str = "release", overrides: dict | None = None):
-    "The configuration object of `trainer` for the set `hparams` with `overrides` applied (validated by its class)."
+def make_config(trainer: str, hparams: str = "release", overrides: dict | None = None, env=None):
+    """The configuration object of `trainer` for the set `hparams` with `overrides` applied (validated by its class).
+    A trainer whose sets depend on the task family (the PPO family: `matrl_nb.hparams`) reads them for the
+    registered environment name `env`; registered sets (`register_hparams`) and factories use `HPARAM_SETS`."""
     if trainer not in TRAINERS: raise ValueError(f"unknown trainer {trainer!r}; valid trainers: {', '.join(TRAINERS)}")
-    sets = HPARAM_SETS.get(trainer, {})
-    if hparams not in sets:
-        raise ValueError(f"unknown hyper-parameter set {hparams!r} for trainer {trainer!r}; valid: {', '.join(sets)}")
     tr, overrides = TRAINERS[trainer], dict(overrides or {})
+    sets = HPARAM_SETS.get(trainer, {})
+    if tr.sets is not None and isinstance(env, str) and (hparams == "release" or hparams not in sets):
+        base = _resolve(tr.sets)(hparams, env)   # e.g. the release's steps per iteration of the env's family
+    elif hparams in sets: base = sets[hparams]
+    else: raise ValueError(f"unknown hyper-parameter set {hparams!r} for trainer {trainer!r}; valid: {', '.join(sets)}")
     _check_fields(tr, overrides)
-    return tr.config_class()(**{**sets[hparams], **overrides})
+    return tr.config_class()(**{**base, **overrides})
 
 # %% ../nbs/92_sweep.ipynb #eace2b29
 def _freeze(x):
@@ -175,7 +181,7 @@ def _env_source(job: Job):
 def job_identity(job: Job, config=None) -> dict:
     "What the job computes (see the hashing rule): the dict its id is the hash of."
     tr = TRAINERS[job.trainer]
-    cfg = config if config is not None else make_config(job.trainer, job.hparams, dict(job.overrides))
+    cfg = config if config is not None else make_config(job.trainer, job.hparams, dict(job.overrides), job.env)
     name, factory, defaults = _env_source(job)
     return {"trainer": job.trainer, "algo": job.algo, "seed": job.seed, "budget": job.budget,
             "env": {"name": name, "factory": factory if isinstance(factory, str) else _plain(factory),
@@ -199,7 +205,7 @@ def _task(job: Job) -> dict:
     if job.algo not in algos:
         raise ValueError(f"unknown algorithm {job.algo!r} for trainer {tr.name!r}; valid: {', '.join(algos)}")
     name, factory, defaults = _env_source(job)
-    cfg = make_config(job.trainer, job.hparams, dict(job.overrides))
+    cfg = make_config(job.trainer, job.hparams, dict(job.overrides), job.env)
     ident = job_identity(job, cfg)
     return {"id": hashlib.sha256(_canonical(ident).encode()).hexdigest()[:16], "job": job, "identity": ident,
             "train": tr.train, "takes_algo": tr.takes_algo, "budget_kw": tr.budget, "extra": dict(tr.extra),
@@ -530,3 +536,23 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__" and "__file__" in globals():  # a module run by `python -m`, not a notebook
     sys.exit(main())
+
+# %% ../nbs/92_sweep.ipynb #sw0runs2
+def code_version() -> str:
+    "12 hex digits of the SHA-256 of the library's source files (`matrl_nb/*.py` but the generated `_modidx.py`)."
+    import matrl_nb
+    h = hashlib.sha256()
+    for p in sorted(Path(matrl_nb.__file__).parent.glob("*.py")):
+        if p.name != "_modidx.py": h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]
+
+def notebook_runs(notebook: str, preset: str) -> Path:
+    "The sweep folder of an experiment notebook: `runs/<notebook>/<preset>/<code version>/`, or a temporary one for smoke."
+    from matrl_nb.reproduce import ROOT, check_preset
+    check_preset(preset)
+    if not isinstance(notebook, str) or not notebook or "/" in notebook:
+        raise ValueError(f"notebook must be a notebook's stem like '06_grid_worlds', got {notebook!r}")
+    if preset == "smoke":
+        import tempfile
+        return Path(tempfile.mkdtemp(prefix=f"matrl_nb_{notebook}_"))
+    return ROOT / "runs" / notebook / preset / code_version()
