@@ -252,8 +252,8 @@ def seeds_text(seeds) -> str:
     "`seed 0`, `3 seeds (0..2)` or `2 seeds (0, 5)`."
     s = sorted(int(x) for x in seeds)
     if len(s) == 1: return f"seed {s[0]}"
-    if len(s) > 2 and s == list(range(s[0], s[-1] + 1)): return f"{len(s)} seeds ({s[0]}..{s[-1]})"
-    return f"{len(s)} seeds ({', '.join(map(str, s))})"
+    if len(s) > 2 and s == list(range(s[0], s[-1] + 1)): return f"{len(s):,} seeds ({s[0]}..{s[-1]})"
+    return f"{len(s):,} seeds ({', '.join(map(str, s))})"
 
 def _provenance(r) -> tuple: return (int(r["budget"]), r["unit"], tuple(sorted(r["seeds"])))
 def _prov_text(p) -> str: return f"{p[0]:,} {p[1]}, {seeds_text(p[2])}"
@@ -313,13 +313,17 @@ def latest_figures(figures_dir=None) -> list[Path]:
     return latest_outputs("*.png", figures_dir)
 
 def figures_markdown(figures_dir=None, root=None) -> str:
-    "A Markdown list of `latest_figures`, with paths relative to the repository root."
+    """`latest_figures` as a compact Markdown list, one line of links per notebook (by the figure names' number
+    prefix) with each figure's preset; paths relative to the repository root. The index shows the images."""
     fd, root = Path(figures_dir or FIGURES_DIR), Path(root or ROOT)
     figs = latest_figures(fd)
     if not figs: return "_No figures yet: run `make figures`._"
     rel = lambda p: p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix()
-    return "\n\n".join(f"**{p.stem}** ({'quick' if p.parent.name == 'quick' else 'paper'} preset)\n\n![{p.stem}]({rel(p)})"
-                       for p in figs)
+    by_nb = {}
+    for p in figs: by_nb.setdefault(p.stem.split("_")[0], []).append(p)
+    preset = lambda p: "quick" if p.parent.name == "quick" else "paper"
+    return "\n".join(f"- **{k}**: " + " · ".join(f"[{p.stem}]({rel(p)}) ({preset(p)})" for p in v)
+                     for k, v in by_nb.items())
 
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 FIGS_START, FIGS_END = "<!-- figures:start -->", "<!-- figures:end -->"
