@@ -12,12 +12,14 @@ NOTEBOOKS ?=
 
 install: $(STAMP)
 
-# Order matters (see ../shared/SETUP_NOTES.md):
-#  1. pip < 24.1, which still accepts gym 0.20's metadata;
-#  2. torch 2.13.0 first, so pip takes the CPU wheel on the machine and never a CUDA build;
-#  3. gym 0.20.0 built alone with old setuptools/wheel (its setup.py breaks with new ones);
-#  4. ma-gym, then this package with its dev extras;
-#  5. an offline MathJax 2 for the fallback site (--no-deps: we only need its static files).
+# Order matters, for these reasons:
+#  1. pip < 24.1: newer pip refuses gym 0.20's metadata (and then breaks the later `pip install -e .`);
+#  2. torch 2.13.0 first, so pip takes the CPU wheel and never pulls several GB of CUDA packages;
+#  3. gym 0.20.0 built alone, with the old setuptools/wheel pinned in scripts/gym-build-constraints.txt
+#     (its setup.py breaks with new ones); the pin is for that build only: torch needs setuptools >= 77;
+#  4. ma-gym 0.0.14 (it requires gym 0.19-0.20), then this package with its dev extras;
+#  5. an offline MathJax 2 for the fallback site (--no-deps: we only need its static files), because
+#     nbconvert's HTML would load MathJax from a CDN and show raw $..$ offline.
 $(STAMP): pyproject.toml scripts/gym-build-constraints.txt
 	python3 -m venv $(VENV)
 	$(PIP) install -q "pip<24.1"

@@ -13,20 +13,21 @@ from .nash import solve_nash_2x2_batch
 
 # %% auto #0
 __all__ = ['GAME_CLASSES', 'LEARNERS', 'NAMED_GAMES', 'DEFAULTS', 'START', 'VARIANTS', 'RELEASE_SETTINGS', 'RELEASE_PROTOCOL',
-           'OUR_PROTOCOL', 'check_payoffs', 'check_policy', 'bimatrix', 'values', 'policy_gradients', 'named_game',
+           'OUR_PROTOCOL', 'check_games', 'check_policy', 'bimatrix', 'values', 'policy_gradients', 'named_game',
            'classify_games', 'sample_games', 'sample_table1_games', 'nash_equilibria', 'distance_to_nash',
            'reference_equilibrium', 'iga_step', 'iga_pp_step', 'wolf_iga_step', 'meta_game', 'matrl_iga_step',
            'convergence_steps', 'Run', 'simulate', 'summarise', 'table1', 'plot_policy_square', 'plot_dynamics',
-           'explorer', 'release_game', 'release_games', 'release_filter', 'release_reference_equilibrium', 'release_kl',
-           'release_meta_game', 'release_last_equilibrium', 'release_matrl_step', 'simulate_release',
-           'release_converge_step', 'release_rates', 'table1_release']
+           'explorer_view', 'explorer', 'release_game', 'release_games', 'release_filter',
+           'release_reference_equilibrium', 'release_kl', 'release_meta_game', 'release_last_equilibrium',
+           'release_matrl_step', 'simulate_release', 'release_converge_step', 'release_rates', 'table1_release']
 
 # %% ../nbs/00_matrix_games.ipynb #b736277f
 GAME_CLASSES = ("coordination", "anti_coordination", "cyclic", "dominance_solvable")
 LEARNERS = ("IGA", "IGA-PP", "WoLF-IGA", "MATRL-IGA")
 
-def check_payoffs(payoffs) -> np.ndarray:
-    "Payoffs as floats of shape (G, 2, 2, 2) [game, agent, row action, column action]; one game may be (2, 2, 2)."
+def check_games(payoffs) -> np.ndarray:
+    """A batch of 2x2 games checked (named apart from `matrl_nb.nash.check_payoffs`, which takes one n-player
+    meta-game of shape (n, 2, ..., 2)). Payoffs as floats of shape (G, 2, 2, 2) [game, agent, row action, column action]; one game may be (2, 2, 2)."""
     try: P = np.asarray(payoffs, dtype=float)
     except (TypeError, ValueError) as e: raise ValueError(f"payoffs must be numeric: {e}") from None
     if P.shape == (2, 2, 2): P = P[None]
@@ -52,11 +53,11 @@ def bimatrix(A, B) -> np.ndarray:
     "Stack the row player's payoff matrix `A` and the column player's `B` into one (2, 2, 2) game."
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     if A.shape != (2, 2) or B.shape != (2, 2): raise ValueError(f"A and B must be 2x2; got {A.shape} and {B.shape}")
-    return check_payoffs(np.stack([A, B]))[0]
+    return check_games(np.stack([A, B]))[0]
 
 def values(payoffs, p, q) -> np.ndarray:
     "Both agents' expected payoffs, shape (G, 2), when the row player plays action 0 w.p. `p`, the column player w.p. `q`."
-    P = check_payoffs(payoffs)
+    P = check_games(payoffs)
     return _values(P, check_policy(p, len(P), "p"), check_policy(q, len(P), "q"))
 
 def _values(P, p, q):
@@ -65,7 +66,7 @@ def _values(P, p, q):
 
 def policy_gradients(payoffs, p, q) -> tuple[np.ndarray, np.ndarray]:
     "dV_1/dp and dV_2/dq, each of shape (G,)."
-    P = check_payoffs(payoffs)
+    P = check_games(payoffs)
     return _gradients(P, check_policy(p, len(P), "p"), check_policy(q, len(P), "q"))
 
 def _gradients(P, p, q):
@@ -103,7 +104,7 @@ def _player_types(P):
 
 def classify_games(payoffs) -> np.ndarray:
     "The class (one of `GAME_CLASSES`) of every game, as an array of strings of shape (G,)."
-    row, col = _player_types(check_payoffs(payoffs))
+    row, col = _player_types(check_games(payoffs))
     idx = np.where((row == 2) | (col == 2), 3, np.where(row == col, row, 2))
     return np.array(GAME_CLASSES, dtype=object)[idx]
 
@@ -129,7 +130,7 @@ def sample_table1_games(n_per_class: int, seed=0, classes=GAME_CLASSES) -> tuple
 def nash_equilibria(payoffs) -> tuple[np.ndarray, np.ndarray]:
     """Every isolated Nash equilibrium of each game in policy space (p, q) = P(action 0).
     Returns `points` (G, 5, 2) (slots: the 4 pure profiles, then the mixed one) and `valid` (G, 5) bool."""
-    P = check_payoffs(payoffs); G = len(P)
+    P = check_games(payoffs); G = len(P)
     A, B = P[:, 0], P[:, 1]
     pts, ok = np.zeros((G, 5, 2)), np.zeros((G, 5), dtype=bool)
     for k, (a1, a2) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
@@ -237,7 +238,7 @@ class Run:
 def simulate(payoffs, learner: str = "MATRL-IGA", p0=START[0], q0=START[1], steps: int = 1000,
              tol: float = 0.05, seed=0, record: bool = False, **hyper) -> Run:
     "Run `learner` on every game of the batch for `steps` steps from (p0, q0); hyper-parameters default to `DEFAULTS`."
-    P = check_payoffs(payoffs); G = len(P)
+    P = check_games(payoffs); G = len(P)
     if learner not in LEARNERS: raise ValueError(f"unknown learner {learner!r}; valid learners: {', '.join(LEARNERS)}")
     unknown = set(hyper) - set(DEFAULTS[learner])
     if unknown: raise ValueError(f"unknown hyper-parameter(s) {sorted(unknown)} for {learner}; valid: {sorted(DEFAULTS[learner])}")
@@ -311,7 +312,7 @@ def table1(n_per_class: int = 1000, steps: int = 1000, seed=0, variants=None, lr
 # %% ../nbs/00_matrix_games.ipynb #2f291337
 def plot_policy_square(ax, payoffs, title=""):
     "Policy square with the IGA gradient field and the game's Nash equilibria."
-    P = check_payoffs(payoffs)[:1]
+    P = check_games(payoffs)[:1]
     xs = np.linspace(0.05, 0.95, 10)
     X, Y = np.meshgrid(xs, xs)
     G = X.size
@@ -330,7 +331,7 @@ def plot_dynamics(payoffs, learners=LEARNERS, p0=START[0], q0=START[1], steps=10
     Returns (figure, DataFrame of the trajectories)."""
     import matplotlib.pyplot as plt
     import pandas as pd
-    P = check_payoffs(payoffs)
+    P = check_games(payoffs)
     if len(P) != 1: raise ValueError(f"plot_dynamics takes one game; got {len(P)}")
     if axes is None: fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
     ax, bx = axes
@@ -351,8 +352,15 @@ def plot_dynamics(payoffs, learners=LEARNERS, p0=START[0], q0=START[1], steps=10
     return ax.figure, pd.concat(rows, ignore_index=True)
 
 # %% ../nbs/00_matrix_games.ipynb #78557915
+def explorer_view(payoffs, learners=LEARNERS, p0=START[0], q0=START[1], steps: int = 1000, seed=0):
+    """What the explorer draws for one setting of its controls: `plot_dynamics` of one game, titled with its class.
+    Returns (figure, DataFrame of the trajectories); needs no widget and no browser."""
+    P = check_games(payoffs)
+    if len(P) != 1: raise ValueError(f"explorer_view takes one game; got {len(P)}")
+    return plot_dynamics(P, learners, p0, q0, steps, seed=seed, title=f"{classify_games(P)[0].replace('_', '-')} game")
+
 def explorer(game: str = "matching_pennies"):
-    "An ipywidgets explorer: payoff sliders, learner choice and start -> `plot_dynamics`."
+    "An ipywidgets explorer: payoff sliders, learner choice and start -> `explorer_view`."
     import ipywidgets as w
     import matplotlib.pyplot as plt
     P0 = named_game(game)
@@ -365,7 +373,7 @@ def explorer(game: str = "matching_pennies"):
     steps = w.IntSlider(value=1000, min=50, max=3000, step=50, description="steps", continuous_update=False)
     def show(learners, p0, q0, steps, **ab):
         P = np.array([[[ab[f"{m}{a}{b}"] for b in (0, 1)] for a in (0, 1)] for m in "ab"])
-        plot_dynamics(P, learners, p0, q0, steps, title=f"{classify_games(P)[0].replace('_', '-')} game")
+        explorer_view(P, learners, p0, q0, steps)
         plt.show()
     out = w.interactive_output(show, dict(learners=learners, p0=p0, q0=q0, steps=steps, **sl))
     ui = w.HBox([w.VBox([sl[n] for n in names[:4]]), w.VBox([sl[n] for n in names[4:]]),
@@ -543,7 +551,7 @@ def simulate_release(payoffs, learner: str, steps: int = 1000, p0=0.9, q0=0.2, s
     proto = _check_protocol(switches)
     if learner not in LEARNERS: raise ValueError(f"unknown learner {learner!r}; valid learners: {', '.join(LEARNERS)}")
     if not isinstance(steps, (int, np.integer)) or steps < 1: raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    P = check_payoffs(payoffs); G = len(P)
+    P = check_games(payoffs); G = len(P)
     a, b = check_policy(p0, G, "p0"), check_policy(q0, G, "q0")
     S = RELEASE_SETTINGS
     A, B = P[:, 0], P[:, 1]

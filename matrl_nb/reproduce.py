@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import errno
 import json
+import numbers
 import os
 import shutil
 import sys
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_ENV', 'RESULT_COLUMNS', 'README_START',
-           'README_END', 'FIGS_START', 'FIGS_END', 'check_preset', 'default_preset', 'smoke_dir', 'final_dir',
-           'output_dir', 'preset_sizes', 'run_note', 'save_figure', 'save_results', 'latest_outputs', 'collect_results',
+__all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_ENV', 'RESULT_COLUMNS', 'RESULT_UNITS',
+           'README_START', 'README_END', 'FIGS_START', 'FIGS_END', 'check_preset', 'default_preset', 'smoke_dir',
+           'final_dir', 'output_dir', 'preset_sizes', 'run_note', 'stamp_panel', 'save_figure', 'coincidence_labels',
+           'check_result_row', 'save_results', 'latest_outputs', 'read_results', 'collect_results', 'seeds_text',
            'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme', 'parameters_cell',
            'experiment_notebooks', 'declared_parameters', 'RunResult', 'executed_preset', 'run_notebook',
            'resolve_notebooks', 'summary_table', 'backend_parameters', 'notebook_parameters', 'main']
@@ -100,6 +102,17 @@ def run_note(preset: str, seeds, steps=None, extra: str = "") -> str:
     s += f", seeds={seeds[0]}" if len(seeds) == 1 else f", seeds={min(seeds)}..{max(seeds)} (n={len(seeds)})"
     return s + (f", {extra}" if extra else "")
 
+def stamp_panel(ax, note: str, corner: str = "lower right"):
+    """Stamp one panel (an axes) with its own provenance line (`run_note`) in `corner` ("lower right", "upper right",
+    "lower left", "upper left"), for figures whose panels differ in budget or seeds."""
+    if not note or "preset=" not in note: raise ValueError("stamp_panel needs a note: pass run_note(preset, seeds, steps=...)")
+    corners = ("lower right", "upper right", "lower left", "upper left")
+    if corner not in corners: raise ValueError(f"corner must be one of {corners}, got {corner!r}")
+    v, h = corner.split()
+    ax.text(0.99 if h == "right" else 0.01, 0.01 if v == "lower" else 0.99, note, transform=ax.transAxes, ha=h,
+            va="bottom" if v == "lower" else "top", fontsize=6.5, color="0.35", zorder=10,
+            bbox=dict(fc="white", ec="none", alpha=0.8, pad=1))
+
 def save_figure(fig, name: str, preset: str, note: str, data=None, **data_files) -> Path:
     """Save `fig` as `<output_dir(preset)>/<name>.png` with `note` (see `run_note`) stamped at its foot,
     and the data behind it as `<name>.csv` (a DataFrame); extra DataFrames go to `<name>_<key>.csv`."""
@@ -115,15 +128,84 @@ def save_figure(fig, name: str, preset: str, note: str, data=None, **data_files)
         df.to_csv(d / (f"{name}_{key}.csv" if key else f"{name}.csv"), index=False)
     return path
 
+# %% ../nbs/90_reproduce.ipynb #cl02
+def coincidence_labels(curves: dict, unit: str = "steps") -> dict:
+    """For curves `{name: (x, y)}`, in drawing order: a legend suffix for each curve equal to an earlier one at the
+    same x, exactly, beyond the first point: " (= MATRL throughout)" or " (= MATRL to 36,000 steps)"."""
+    import numpy as np
+    out, seen = {}, []
+    for name, (x, y) in curves.items():
+        x, y = np.asarray(x), np.asarray(y, dtype=float)
+        best = None
+        for other in seen:
+            xo, yo = (np.asarray(a) for a in curves[other])
+            n = min(len(x), len(xo))
+            if n < 2 or not np.array_equal(x[:n], xo[:n]): continue
+            diff = np.flatnonzero(y[:n] != yo[:n])
+            k = n if len(diff) == 0 else int(diff[0])       # the first k points are equal
+            if k >= 2 and (best is None or k > best[1]): best = (other, k, k == len(x))
+        if best is not None:
+            other, k, whole = best
+            out[name] = f" (= {other} throughout)" if whole else f" (= {other} to {x[k - 1]:,.0f} {unit})"
+        seen.append(name)
+    return out
+
+
 # %% ../nbs/90_reproduce.ipynb #e845e6d7
-RESULT_COLUMNS = ["experiment", "metric", "method", "ours", "paper", "preset", "steps", "seeds"]
+RESULT_COLUMNS = ["experiment", "metric", "method", "ours", "paper", "preset", "budget", "unit", "n_seeds", "seeds"]
+RESULT_UNITS = {  # what a row's `budget` counts (per run, i.e. per seed)
+    "env steps": "environment steps of one training run",
+    "iterations": "iterations of one run (gradient steps of a matrix-game learner, or training iterations)",
+    "games": "random games drawn",
+    "draws": "random draws (game, policy, step)",
+    "equilibria": "equilibria classified",
+    "meta-games": "meta-games solved (one per step of a run)",
+    "samples": "samples in one meta-game batch",
+    "starts": "optimiser starts",
+}
+_TEXT_FIELDS = ("experiment", "metric", "method", "ours", "paper")
+
+def _count(x) -> bool:
+    "An integer (Python's or NumPy's), not a bool."
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+def check_result_row(row, where: str = "results row") -> dict:
+    """One results row, checked field by field: the text fields (`paper` may be ""), `budget` a positive integer
+    counted in `unit` (one of `RESULT_UNITS`), `seeds` the list of seeds and `n_seeds` their number.
+    Returns the row with plain `int`s; `ValueError` (or `TypeError`) naming the row and the field otherwise."""
+    if not isinstance(row, dict): raise TypeError(f"{where} must be a dict, got {type(row).__name__}")
+    where = f"{where} ({row.get('experiment', '?')!r}, {row.get('method', '?')!r})"
+    fields = [c for c in RESULT_COLUMNS if c != "preset"]
+    missing, unknown = [c for c in fields if c not in row], sorted(set(row) - set(RESULT_COLUMNS))
+    if missing or unknown:
+        raise ValueError(f"{where}: " + "; ".join(s for s in (f"missing fields {missing}" if missing else "",
+                         f"unknown fields {unknown}" if unknown else "") if s) + f" (the fields are {fields})")
+    for k in _TEXT_FIELDS:
+        if not isinstance(row[k], str): raise ValueError(f"{where}: field {k!r} must be a string, got {row[k]!r}")
+        if k != "paper" and not row[k].strip(): raise ValueError(f"{where}: field {k!r} is empty")
+    if not _count(row["budget"]) or row["budget"] < 1:
+        raise ValueError(f"{where}: field 'budget' must be a positive integer (counted in `unit`), got {row['budget']!r}")
+    if row["unit"] not in RESULT_UNITS:
+        raise ValueError(f"{where}: field 'unit' must be one of {list(RESULT_UNITS)}, got {row['unit']!r}")
+    seeds = row["seeds"]
+    if (not isinstance(seeds, (list, tuple)) or not seeds or not all(_count(s) and s >= 0 for s in seeds)
+            or len(set(seeds)) != len(seeds)):
+        raise ValueError(f"{where}: field 'seeds' must be a non-empty list of distinct non-negative integers, got {seeds!r}")
+    if not _count(row["n_seeds"]) or row["n_seeds"] != len(seeds):
+        raise ValueError(f"{where}: field 'n_seeds' must be the number of seeds ({len(seeds)}), got {row['n_seeds']!r}")
+    return {**row, "budget": int(row["budget"]), "n_seeds": int(row["n_seeds"]), "seeds": [int(s) for s in seeds]}
 
 def save_results(rows, notebook: str, preset: str):
-    "Write the rows (dicts with `RESULT_COLUMNS` but preset) to `<output_dir(preset)>/<notebook>_results.csv`."
+    """Check the rows (`check_result_row`; one per (experiment, metric, method)) and write them, with `preset`,
+    to `<output_dir(preset)>/<notebook>_results.csv` (`seeds` as a JSON list)."""
     import pandas as pd
-    df = pd.DataFrame([{**r, "preset": preset} for r in rows])
-    missing = set(RESULT_COLUMNS) - set(df.columns)
-    if missing: raise ValueError(f"result rows lack columns {sorted(missing)}")
+    check_preset(preset)
+    rows = [check_result_row(r, f"results row {i}") for i, r in enumerate(rows)]
+    if not rows: raise ValueError(f"no result rows for {notebook}")
+    keys = [(r["experiment"], r["metric"], r["method"]) for r in rows]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup: raise ValueError(f"result rows repeat (experiment, metric, method): {dup}")
+    df = pd.DataFrame([{**r, "preset": preset, "seeds": json.dumps(r["seeds"])} for r in rows])
     path = output_dir(preset) / f"{notebook}_results.csv"
     df[RESULT_COLUMNS].to_csv(path, index=False)
     return path
@@ -135,28 +217,96 @@ def latest_outputs(pattern: str, figures_dir=None) -> list[Path]:
     files.update({p.name: p for p in fd.glob(pattern)})
     return [files[k] for k in sorted(files)]
 
+def read_results(path):
+    "One `<notebook>_results.csv`, every row checked again; `ValueError` naming the file, row and field otherwise."
+    import pandas as pd
+    path = Path(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(df.columns) != RESULT_COLUMNS:
+        raise ValueError(f"{path}: columns {list(df.columns)}, expected {RESULT_COLUMNS} "
+                         "(written by an older version? re-run its notebook)")
+    rows = []
+    for i, r in enumerate(df.to_dict("records")):
+        where = f"{path.name} row {i + 2}"  # the line number, counting the header
+        try: r.update(budget=int(r["budget"]), n_seeds=int(r["n_seeds"]), seeds=json.loads(r["seeds"]))
+        except ValueError: raise ValueError(f"{where}: budget, n_seeds and seeds must be integers and a JSON list, "
+                                            f"got {r['budget']!r}, {r['n_seeds']!r}, {r['seeds']!r}") from None
+        check_preset(r["preset"])
+        rows.append({**check_result_row({k: v for k, v in r.items() if k != "preset"}, where), "preset": r["preset"]})
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
 def collect_results(figures_dir=None):
     "All notebooks' result rows (plus a `notebook` column); per notebook the `paper` file if any, else `quick`."
     import pandas as pd
     files = latest_outputs("*_results.csv", figures_dir)
     if not files: return pd.DataFrame(columns=["notebook"] + RESULT_COLUMNS)
-    frames = [pd.read_csv(f, dtype=str).fillna("").assign(notebook=f.name.removesuffix("_results.csv"))
-              for f in files]
+    frames = [read_results(f).assign(notebook=f.name.removesuffix("_results.csv")) for f in files]
     return pd.concat(frames, ignore_index=True)[["notebook"] + RESULT_COLUMNS]
 
+
+# %% ../nbs/90_reproduce.ipynb #rc03
 def _cell(x) -> str:
     # a literal `|` would end the Markdown table cell
     return str(x).replace("|", "\\|").replace("\n", " ")
 
+def seeds_text(seeds) -> str:
+    "`seed 0`, `3 seeds (0..2)` or `2 seeds (0, 5)`."
+    s = sorted(int(x) for x in seeds)
+    if len(s) == 1: return f"seed {s[0]}"
+    if len(s) > 2 and s == list(range(s[0], s[-1] + 1)): return f"{len(s):,} seeds ({s[0]}..{s[-1]})"
+    return f"{len(s):,} seeds ({', '.join(map(str, s))})"
+
+def _provenance(r) -> tuple: return (int(r["budget"]), r["unit"], tuple(sorted(r["seeds"])))
+def _prov_text(p) -> str: return f"{p[0]:,} {p[1]}, {seeds_text(p[2])}"
+def _ours(r) -> str: return r["ours"] + (f" (paper {r['paper']})" if r["paper"] else "")
+
+def _pivot(g) -> list[str]:
+    """One metric's rows as a table, experiment x method -> ours (paper). Budget and seeds: one line when the
+    rows share them, else a column (one per experiment) or a row (one per method), else a letter per cell."""
+    exps, meths = list(dict.fromkeys(g["experiment"])), list(dict.fromkeys(g["method"]))
+    cell = {(r["experiment"], r["method"]): r for r in g.to_dict("records")}
+    provs = list(dict.fromkeys(_provenance(r) for r in cell.values()))
+    per = lambda key: {k: {_provenance(r) for (e, m), r in cell.items() if (e, m)[key] == k} for k in (exps, meths)[key]}
+    by_exp, by_meth = per(0), per(1)
+    head = f"*{g['metric'].iloc[0]}*"
+    if len(provs) == 1: mode, head = "one", head + f" · {_prov_text(provs[0])}"
+    elif all(len(v) == 1 for v in by_exp.values()): mode = "column"
+    elif all(len(v) == 1 for v in by_meth.values()): mode = "row"
+    else: mode, letter = "letter", {p: chr(ord("a") + k) for k, p in enumerate(provs)}
+    text = lambda r: _ours(r) + (f" [{letter[_provenance(r)]}]" if mode == "letter" else "")
+    cols = [""] + meths + (["budget, seeds"] if mode == "column" else [])
+    out = [head, "", "| " + " | ".join(_cell(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+    for e in exps:
+        cells = [e] + [text(cell[(e, m)]) if (e, m) in cell else "" for m in meths]
+        if mode == "column": cells.append(_prov_text(next(iter(by_exp[e]))))
+        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if mode == "row":
+        out.append("| " + " | ".join(_cell(c) for c in ["*budget, seeds*"] + [_prov_text(next(iter(by_meth[m])))
+                                                                              for m in meths]) + " |")
+    if mode == "letter": out += ["", "; ".join(f"[{letter[p]}] {_prov_text(p)}" for p in provs)]
+    return out + [""]
+
+def _singletons(rows) -> list[str]:
+    "Metrics with one number each, in one table."
+    cols = ["experiment", "method", "metric", "ours", "budget, seeds"]
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    out += ["| " + " | ".join(_cell(c) for c in (r["experiment"], r["method"], r["metric"], _ours(r),
+                                                  _prov_text(_provenance(r)))) + " |" for r in rows]
+    return out + [""]
+
 def results_markdown(df) -> str:
-    "The results table as Markdown: one table per notebook, under its name."
+    """The results as compact Markdown tables, per notebook (with its preset): per metric, experiment x method ->
+    ours (and the paper's number where it printed one), with the budget and seeds stated; metrics with a single
+    number share one small table at the end."""
     if len(df) == 0: return "_No results yet: run `make figures`._"
-    cols = RESULT_COLUMNS
     out = []
     for nb, g in df.groupby("notebook", sort=True):
-        out += [f"**{nb}**", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-        out += ["| " + " | ".join(_cell(r[c]) for c in cols) + " |" for _, r in g.iterrows()]
-        out.append("")
+        out += [f"**{nb}** ({', '.join(dict.fromkeys(g['preset']))} preset)", ""]
+        single = []
+        for _, b in g.groupby("metric", sort=False):
+            if len(b) == 1: single += b.to_dict("records")
+            else: out += _pivot(b)
+        if single: out += _singletons(single)
     return "\n".join(out).rstrip()
 
 def latest_figures(figures_dir=None) -> list[Path]:
@@ -164,13 +314,17 @@ def latest_figures(figures_dir=None) -> list[Path]:
     return latest_outputs("*.png", figures_dir)
 
 def figures_markdown(figures_dir=None, root=None) -> str:
-    "A Markdown list of `latest_figures`, with paths relative to the repository root."
+    """`latest_figures` as a compact Markdown list, one line of links per notebook (by the figure names' number
+    prefix) with each figure's preset; paths relative to the repository root. The index shows the images."""
     fd, root = Path(figures_dir or FIGURES_DIR), Path(root or ROOT)
     figs = latest_figures(fd)
     if not figs: return "_No figures yet: run `make figures`._"
     rel = lambda p: p.relative_to(root).as_posix() if p.is_relative_to(root) else p.as_posix()
-    return "\n\n".join(f"**{p.stem}** ({'quick' if p.parent.name == 'quick' else 'paper'} preset)\n\n![{p.stem}]({rel(p)})"
-                       for p in figs)
+    by_nb = {}
+    for p in figs: by_nb.setdefault(p.stem.split("_")[0], []).append(p)
+    preset = lambda p: "quick" if p.parent.name == "quick" else "paper"
+    return "\n".join(f"- **{k}**: " + " · ".join(f"[{p.stem}]({rel(p)}) ({preset(p)})" for p in v)
+                     for k, v in by_nb.items())
 
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 FIGS_START, FIGS_END = "<!-- figures:start -->", "<!-- figures:end -->"

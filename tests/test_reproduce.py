@@ -84,8 +84,8 @@ def demo_notebook(after_figure: str = "", figure: bool = True) -> dict:
             "from matrl_nb.reproduce import save_figure, save_results, run_note\n"
             "fig, ax = plt.subplots(); ax.plot([0, 1])\n"
             "save_figure(fig, '98_demo', preset, run_note(preset, [0]))\n"
-            "save_results([dict(experiment='e', metric='m', method='new', ours='1', paper='', steps='', seeds='0')],"
-            " '98_demo', preset)\n") if figure else "x = 1\n"
+            "save_results([dict(experiment='e', metric='m', method='new', ours='1', paper='', budget=10, unit='iterations',"
+            " n_seeds=1, seeds=[0])], '98_demo', preset)\n") if figure else "x = 1\n"
     cells = [_code("params", "preset = 'quick'", ["parameters"]), _code("save", save)]
     if after_figure: cells.append(_code("after", after_figure))
     return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "python3", "language": "python"}},
@@ -101,7 +101,7 @@ def layout(tmp_path, monkeypatch):
     (root / "figures" / "quick").mkdir(parents=True)
     (root / "figures" / "quick" / "98_demo.png").write_bytes(b"the previous run's figure")
     (root / "figures" / "quick" / "98_demo_results.csv").write_text(
-        "experiment,metric,method,ours,paper,preset,steps,seeds\ne,m,old,0,,quick,,0\n")
+        "experiment,metric,method,ours,paper,preset,budget,unit,n_seeds,seeds\ne,m,old,0,,quick,10,iterations,1,[0]\n")
     (root / "README.md").write_text(f"# r\n{rp.README_START}\nold table\n{rp.README_END}\n{rp.FIGS_START}\nold list\n{rp.FIGS_END}\n")
     index = demo_notebook(figure=False)
     index["cells"] = index["cells"][1:]
