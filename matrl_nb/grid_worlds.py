@@ -14,7 +14,7 @@ from pettingzoo import ParallelEnv
 # %% auto #0
 __all__ = ['RULES', 'REWARDS', 'ACTION_MEANINGS', 'DOWN', 'LEFT', 'UP', 'RIGHT', 'NOOP', 'CHECKERS_REWARDS', 'CELL_CODES',
            'CHECKERS_OBS', 'FOOD_CELLS', 'SWITCH4_OBS', 'GRID_ENVS', 'ALL_ALGOS', 'MaGymParallelEnv', 'CheckersEnv',
-           'Switch4Env', 'checkers_env', 'switch4_env', 'play', 'run_job', 'run_jobs', 'final_return']
+           'Switch4Env', 'checkers_env', 'switch4_env', 'play', 'final_return']
 
 # %% ../nbs/06_grid_worlds.ipynb #822bcb26
 RULES = ("paper", "ma-gym-0.0.14")   # reward rules (Checkers: agent 0's food values; Switch4: arrived agents' cost)
@@ -293,45 +293,10 @@ def play(env, script, seed: int = 0):
     return np.array(rewards), observations, ends
 
 # %% ../nbs/06_grid_worlds.ipynb #2892aaa3
-import os
-import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
-from pathlib import Path
-
 import pandas as pd
 
 GRID_ENVS = {"checkers": "grid/checkers", "switch4": "grid/switch4"}
 ALL_ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
-
-def run_job(job: dict) -> pd.DataFrame:
-    """One (env, algo, seed) run: `job` has env, algo, seed, iterations, matrl_config, vd_config, log_dir and
-    optionally env_kwargs (an environment variant, e.g. {"reward": "team"}: its own log folder).
-    Returns one row per iteration (2,000 env steps by default) with at least env_steps and team_return."""
-    from matrl_nb import matrl, value_decomposition as vd
-    env, algo, seed, iters = job["env"], job["algo"], int(job["seed"]), int(job["iterations"])
-    env_kwargs = dict(job.get("env_kwargs") or {})
-    variant = "".join(f"_{k}-{env_kwargs[k]}" for k in sorted(env_kwargs))
-    log_dir = Path(job["log_dir"]) / (env.replace("/", "_") + variant) / algo / f"seed_{seed}"
-    t0 = time.time()
-    if algo in matrl.ALGOS:
-        df = matrl.train(env, algo, job["matrl_config"], seed, iters, log_dir, env_kwargs=env_kwargs, progress=False)
-        df = df[df.env_steps <= iters * job["matrl_config"].steps_per_iter]  # a longer run's log: its first iters
-    elif algo in vd.VD_ALGOS:
-        cfg = job["vd_config"]  # resumable: progress.csv + checkpoint.pt in log_dir (a longer log is read, not cut)
-        df = vd.train(env, algo, cfg, seed, iters * cfg.log_every, log_dir, env_kwargs=env_kwargs)
-    else:
-        raise ValueError(f"unknown algorithm {algo!r}; valid: {', '.join(ALL_ALGOS)}")
-    return df.assign(env=env, algo=algo, seed=seed, job_wall_s=time.time() - t0)
-
-def run_jobs(jobs: list[dict], processes: int = 1) -> pd.DataFrame:
-    "Run `jobs` (see `run_job`), in `processes` spawned processes when more than one; one DataFrame."
-    if not jobs: raise ValueError("no jobs")
-    from matrl_nb.grid_worlds import run_job as job_fn  # the library's, so that spawned processes can import it
-    if processes <= 1: dfs = [job_fn(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as ex: dfs = list(ex.map(job_fn, jobs))
-    return pd.concat(dfs, ignore_index=True)
 
 def final_return(df: pd.DataFrame, frac: float = 0.1) -> pd.DataFrame:
     "Per (env, algo, seed): mean team return over the last `frac` of the env steps (at least one row)."

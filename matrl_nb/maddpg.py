@@ -96,7 +96,7 @@ def legacy_config(**overrides) -> MADDPGConfig:
 
 # %% auto #0
 __all__ = ['LOG_COLUMNS', 'TIMING_COLUMNS', 'RESUME_IGNORES', 'MADDPGConfig', 'legacy_config', 'mlp', 'ReplayBuffer',
-           'EnsembleMLP', 'MADDPG', 'Copies', 'train', 'run_seeds']
+           'EnsembleMLP', 'MADDPG', 'Copies', 'train']
 
 # %% ../nbs/05a_maddpg.ipynb #m5a05
 def mlp(sizes, out_act=None) -> nn.Sequential:
@@ -426,19 +426,3 @@ def _train(envs, env_name, agents, cfg, seed, total_steps, log_dir, env_kwargs, 
                                f"{row['steps_per_s']:.0f} steps/s")
             win = dict(returns=[], stats=[], t0=time.perf_counter(), c0=time.process_time(), steps0=st["env_steps"])
     return _frame(st["rows"], seed)
-
-def _train_star(kw): return train(**kw)
-
-def run_seeds(env_name: str, config: MADDPGConfig | None = None, seeds=(0,), total_steps: int = 100_000,
-              log_dir=None, env_kwargs: dict | None = None, processes: int | None = None) -> pd.DataFrame:
-    """`train` for each seed (in `processes` worker processes if > 1), seed `s` logging to `<log_dir>/seed_<s>`;
-    the logs concatenated, with a `seed` column."""
-    jobs = [dict(env_name=env_name, config=config, seed=int(s), total_steps=total_steps, env_kwargs=env_kwargs,
-                 log_dir=None if log_dir is None else Path(log_dir) / f"seed_{int(s)}") for s in seeds]
-    if not jobs: raise ValueError("seeds is empty")
-    if processes and processes > 1 and len(jobs) > 1:
-        import multiprocessing as mp
-        from matrl_nb.maddpg import _train_star as f  # the module's function: picklable from a notebook too
-        with mp.get_context("spawn").Pool(min(processes, len(jobs))) as pool: dfs = pool.map(f, jobs)
-    else: dfs = [train(**j) for j in jobs]
-    return pd.concat(dfs, ignore_index=True)

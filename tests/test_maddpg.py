@@ -93,14 +93,6 @@ def test_other_runs_folder_is_refused(tmp_path):
         maddpg.train(ENV, TINY, seed=0, total_steps=100, log_dir=other, **KW)
 
 
-def test_run_seeds_gives_each_seed_its_folder(tmp_path):
-    cfg = maddpg.MADDPGConfig(**{**TINY.to_dict(), "n_envs": 2, "start_steps": 20, "update_after": 20,
-                                 "update_every": 20, "log_every": 20})
-    df = maddpg.run_seeds(ENV, cfg, seeds=(0, 1), total_steps=40, log_dir=tmp_path, **KW)
-    assert sorted(df.seed.unique()) == [0, 1] and len(df) == 4
-    assert all((tmp_path / f"seed_{s}" / "progress.csv").exists() for s in (0, 1))
-
-
 def test_maddpg_rejects_bad_input():
     for bad, word in ((dict(tau=0), "tau"), (dict(gamma=2.0), "gamma"), (dict(update_every=55), "update_every"),
                       (dict(updates_per_step=0.001), "updates_per_step"), (dict(max_grad_norm=-1.0), "max_grad_norm"),

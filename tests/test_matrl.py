@@ -211,12 +211,14 @@ def test_gaussian_head_runs():
     assert torch.allclose(lp2, d.log_prob(a).sum()[None], atol=1e-5)
 
 
-def test_run_seeds_parallel_matches_serial(tmp_path):
-    cfg = MATRLConfig(steps_per_iter=64, hidden=(8, 8))
-    par = matrl.run_seeds("matrix/iterated_coordination", "MATRL", cfg, [0, 1], 2, log_dir=tmp_path, processes=2)
-    ser = matrl.run_seeds("matrix/iterated_coordination", "MATRL", cfg, [0, 1], 2, processes=1)
+def test_runner_parallel_matches_serial(tmp_path):
+    "The experiment runner's parallel workers give the same logs as one process (seeds are per job)."
+    from matrl_nb.sweep import grid, run_jobs
+    jobs = grid("ppo", ["matrix/iterated_coordination"], ["MATRL"], [0, 1], 2, overrides=dict(steps_per_iter=64, hidden=(8, 8)))
+    par = run_jobs(jobs, out=tmp_path / "par", processes=2, progress=False)
+    ser = run_jobs(jobs, out=tmp_path / "ser", processes=1, progress=False)
     keep = [c for c in par.columns if c not in TIMING_COLUMNS]
-    assert sorted(par.seed.unique()) == [0, 1] and (tmp_path / "seed_1" / "progress.csv").exists()
+    assert sorted(par.seed.unique()) == [0, 1]
     pd.testing.assert_frame_equal(par[keep], ser[keep])
 
 
