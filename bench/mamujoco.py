@@ -4,7 +4,8 @@ one torch thread), measured side by side in one run, and the MATRL / IL wall-tim
     .venv/bin/python bench/mamujoco.py [--iterations 3] [--steps-per-iter 4000] [--maddpg-steps 8000]
 
 Training steps per second include everything an algorithm does per environment step (rollout, updates, meta-game).
-MADDPG does one gradient step per environment step after `update_after`; its number depends on that ratio.
+MADDPG follows HARL's settings (nbs/05a_maddpg.ipynb): 0.1 gradient steps per environment step after
+`update_after`; its number depends on that ratio (`bench/maddpg.py` compares it with the older one).
 """
 import argparse
 import time

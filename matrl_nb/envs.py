@@ -40,7 +40,8 @@ def _resolve(factory):
 def make(name: str, **kwargs) -> ParallelEnv:
     "Build the registered environment `name`; `kwargs` override the registered defaults."
     if name not in _REGISTRY:
-        raise ValueError(f"unknown environment {name!r}; known environments: {', '.join(list_envs())}")
+        raise ValueError(f"unknown environment {name!r}; known environments: {', '.join(list_envs())} "
+                         "(add yours with matrl_nb.envs.register, or pass train a factory)")
     factory, defaults = _REGISTRY[name]
     env = _resolve(factory)(**{**defaults, **kwargs})
     if env.metadata.get("team_reward") not in ("sum", "shared"):

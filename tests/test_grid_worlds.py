@@ -1,6 +1,6 @@
 """Grid worlds (ma-gym Checkers / Switch4 with the paper's rules), their variants and true global state.
 
-Expected rewards are worked out by hand from SPEC's "Environment rules", not read off the env."""
+Expected rewards are worked out by hand from the paper's rules (stated in nbs/06_grid_worlds.ipynb), not read off the env."""
 import numpy as np
 import pytest
 import torch
