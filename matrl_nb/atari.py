@@ -46,7 +46,7 @@ def find_rom_dir(path=None) -> Path:
 
 # %% ../nbs/07_pong.ipynb #p07l
 PIPELINES = ("standard", "release")
-SEATS = ("first_0", "second_0")          # PettingZoo's names of the right (first) and left (second) paddle
+SEATS = ("first_0", "second_0")          # PettingZoo's names of the two seats (paddles)
 PLAYERS = ("player_0", "player_1")       # the learners: player_i sits in SEATS[i] unless seats are swapped
 DEFAULT_MAX_STEPS = {"standard": 27_000, "release": 1_000}  # agent steps; 27,000 x 4 frames = ALE's usual cap
 
