@@ -23,7 +23,7 @@ HPARAM_SETS = {
     "tuned": {
         "grid": dict(minibatches=8, policy_iters=10, br_iters=10, lr=1e-3, ent_coef=0.01, vf_clip=None,
                      clip=0.2, target_kl=0.05, max_grad_norm=0.5),
-        "mujoco": dict(minibatches=32, policy_iters=10, br_iters=10, lr=3e-4, ent_coef=0.0, vf_clip=None,
+        "mujoco": dict(minibatches=32, policy_iters=5, br_iters=5, lr=3e-4, ent_coef=0.0, vf_clip=None,
                        clip=0.2, target_kl=0.05, max_grad_norm=0.5, obs_norm=True, reward_scale=True),
     },
 }
