@@ -126,6 +126,7 @@ register("grid/checkers", "matrl_nb.grid_worlds:checkers_env")
 register("grid/switch4", "matrl_nb.grid_worlds:switch4_env")
 register("mujoco/hopper-3x1", "matrl_nb.mujoco:mamujoco_env", scenario="Hopper", agent_conf="3x1")
 register("mujoco/ant-4x2", "matrl_nb.mujoco:mamujoco_env", scenario="Ant", agent_conf="4x2")
+register("mujoco/ant-2x4", "matrl_nb.mujoco:mamujoco_env", scenario="Ant", agent_conf="2x4")  # as the release split it
 # two-player Atari Pong, zero-sum (07_pong); pipeline "standard" (SuperSuit chain) or "release"
 register("atari/pong", "matrl_nb.atari:pong_env", pipeline="standard")
 

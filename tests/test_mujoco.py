@@ -175,3 +175,14 @@ def test_curve_helpers():
     assert f["mean"] == 4 and f.seeds == 2 and f.env_steps == 2
     with pytest.raises(ValueError):
         learning_curves(logs.drop(columns="seed"))
+
+
+def test_the_release_observation_setting_and_ant_split():
+    "As the release ran MuJoCo: every agent sees the full state (obs_mode='global'), and Ant is also split 2x4."
+    env = make("mujoco/ant-2x4", obs_mode="global")
+    obs, _ = env.reset(seed=0)
+    assert len(env.possible_agents) == 2
+    full = env.state().shape[0]
+    assert all(o.shape == (full,) for o in obs.values()) and env.metadata["obs_mode"] == "global"
+    local = make("mujoco/ant-2x4")
+    assert all(local.observation_space(a).shape[0] < full for a in local.possible_agents)
