@@ -17,11 +17,11 @@ from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
 # %% auto #0
-__all__ = ['ROM_NAME', 'PIPELINES', 'SEATS', 'PLAYERS', 'DEFAULT_MAX_STEPS', 'find_rom_dir', 'standard_chain', 'PongEnv',
-           'pong_env', 'pong_cnn', 'pong_config', 'load_nets', 'initial_checkpoint', 'NetPolicy', 'RandomPolicy',
-           'play', 'cross_play', 'snapshot_path', 'train_with_snapshots', 'snapshots', 'FrozenOpponentEnv',
-           'frozen_opponent_env', 'best_response_score', 'crossplay_table', 'reference_table', 'run_jobs',
-           'summary_2x2']
+__all__ = ['ROM_NAME', 'PIPELINES', 'SEATS', 'PLAYERS', 'DEFAULT_MAX_STEPS', 'PONG_RELEASE', 'find_rom_dir', 'standard_chain',
+           'PongEnv', 'pong_env', 'pong_cnn', 'pong_config', 'load_nets', 'initial_checkpoint', 'NetPolicy',
+           'RandomPolicy', 'play', 'cross_play', 'snapshot_path', 'train_with_snapshots', 'snapshots', 'train_pong',
+           'FrozenOpponentEnv', 'frozen_opponent_env', 'best_response_score', 'crossplay_table', 'reference_table',
+           'run_jobs', 'summary_2x2']
 
 # %% ../nbs/07_pong.ipynb #p07g
 ROM_NAME = "pong.bin"
@@ -172,6 +172,10 @@ def pong_cnn(observation_space) -> tuple[nn.Module, int]:
     return net, k
 
 # %% ../nbs/07_pong.ipynb #p07v
+PONG_RELEASE = dict(steps_per_iter=1000, n_envs=2, gamma=0.99, lam=0.97, lr=2e-3, clip=0.1, vf_clip=0.1, is_clip=0.1,
+                    kl_coef=0.001, ent_coef=0.005, target_kl=0.1, policy_iters=5, br_iters=5, hidden=(128,),
+                    minibatches=1, vf_coef=0.5, max_grad_norm=0.5, torso=pong_cnn)  # the MATRLConfig fields of pong_config
+
 def pong_config(**overrides):
     """The release's Pong hyper-parameters (`atari_configs/pong_matrl.yaml`) as a `MATRLConfig`, the same for
     MATRL and IL: 1,000 steps per iteration, full batch, 5 + 5 epochs, lr 2e-3, clip 0.1, value clip 0.1,
@@ -179,10 +183,7 @@ def pong_config(**overrides):
     release's CNN; entropy 0.005 = the release's 0.05 over its policy-loss weight 10 (Adam is invariant to the
     loss's overall scale, so only the ratio matters)."""
     from matrl_nb.matrl import MATRLConfig
-    kw = dict(steps_per_iter=1000, n_envs=2, gamma=0.99, lam=0.97, lr=2e-3, clip=0.1, vf_clip=0.1, is_clip=0.1,
-              kl_coef=0.001, ent_coef=0.005, target_kl=0.1, policy_iters=5, br_iters=5, hidden=(128,),
-              minibatches=1, vf_coef=0.5, max_grad_norm=0.5, torso=pong_cnn)
-    return MATRLConfig(**{**kw, **overrides})
+    return MATRLConfig(**{**PONG_RELEASE, **overrides})
 
 # %% ../nbs/07_pong.ipynb #p07y
 def _resolve_torso(name):
@@ -292,6 +293,16 @@ def train_with_snapshots(algo: str, seed: int, iterations: int, every: int, log_
 def snapshots(log_dir) -> dict:
     "The kept checkpoints of a run, {iteration: path}, in order."
     return {int(p.stem.split("_")[1]): p for p in sorted(Path(log_dir).glob("checkpoint_[0-9]*.pt"))}
+
+def train_pong(env_name: str, algo: str, config=None, seed: int = 0, iterations: int = 1, log_dir=None,
+               env_kwargs: dict | None = None, snapshots: int = 4):
+    """The experiment runner's `pong` trainer (92_sweep): `train_with_snapshots` on `env_name` (`atari/pong`) into
+    the job's folder, keeping `snapshots` evenly spaced checkpoints (every `iterations // snapshots` iterations)."""
+    if env_name != "atari/pong": raise ValueError(f"train_pong trains atari/pong only, got {env_name!r}")
+    if log_dir is None: raise ValueError("train_pong needs a log_dir (its snapshots live there)")
+    return train_with_snapshots(algo, seed, iterations, max(1, iterations // int(snapshots)), log_dir,
+                                config if config is not None else pong_config(), env_kwargs)
+
 
 # %% ../nbs/07_pong.ipynb #p07E
 class FrozenOpponentEnv(ParallelEnv):

@@ -65,6 +65,10 @@ TRAINERS = {
                   "environment steps", "matrl_nb.value_decomposition:VD_ALGOS"),
     "maddpg": Trainer("maddpg", "matrl_nb.maddpg:train", "matrl_nb.maddpg:MADDPGConfig", "total_steps",
                       "environment steps", ("MADDPG",), takes_algo=False),
+    # Pong's self-play runs keep snapshots of the networks for cross-play (07_pong)
+    "pong": Trainer("pong", "matrl_nb.atari:train_pong", "matrl_nb.matrl:MATRLConfig", "iterations",
+                    "MATRL iterations (one batch of steps_per_iter environment steps each)", "matrl_nb.matrl:ALGORITHMS",
+                    ignore=("checkpoint_every", "br_shortcut"), extra=(("snapshots", 4),)),
 }
 
 # %% ../nbs/92_sweep.ipynb #7ae60f13
