@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import time
 from dataclasses import dataclass, asdict
 from pathlib import Path
