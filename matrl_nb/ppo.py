@@ -96,8 +96,8 @@ class ActorCritic(nn.Module):
         "Sample an action for one observation (a float32 numpy array): (action, log-prob, value)."
         x = torch.as_tensor(np.asarray(obs, np.float32))[None]
         out, v = self.forward_pi(x), self.value(x)
-        a = _sample(out, None if self.discrete else self.log_std.expand_as(out), generator)
-        return a[0], self.log_prob(None, a, out=out)[0][0], v[0]
+        a, logp = _sample(out, None if self.discrete else self.log_std.expand_as(out), generator)
+        return a[0], logp[0], v[0]
 
 def _log_prob(out, act, log_std=None):
     "Log-probability and entropy of `act` under a categorical (logits `out`) or Gaussian (mean `out`) head."
@@ -110,12 +110,15 @@ def _log_prob(out, act, log_std=None):
     return logp, ent
 
 def _sample(out, log_std, generator):
-    "Inverse-CDF categorical samples from logits, or Gaussian samples, drawn from `generator` only."
+    """Actions drawn from `generator` alone, and their log-probabilities: inverse-CDF samples of a categorical head
+    (logits `out`), or Gaussian samples (mean `out`, `log_std`). The rollout's hot path: no entropy computed."""
     if log_std is None:
-        cdf = torch.softmax(out, -1).cumsum(-1)
+        lsm = torch.log_softmax(out, -1)
         u = torch.rand(out.shape[:-1] + (1,), generator=generator)
-        return torch.clamp((cdf < u).sum(-1), max=out.shape[-1] - 1)
-    return out + log_std.exp() * torch.randn(out.shape, generator=generator)
+        a = torch.clamp((lsm.exp().cumsum(-1) < u).sum(-1), max=out.shape[-1] - 1)
+        return a, lsm.gather(-1, a.unsqueeze(-1)).squeeze(-1)
+    a = out + log_std.exp() * torch.randn(out.shape, generator=generator)
+    return a, _log_prob(out, a, log_std)[0]
 
 # %% ../nbs/04b_ppo.ipynb #b1e4c0a2
 @dataclass
@@ -195,23 +198,12 @@ class AgentStack:
         val = _stacked_mlp(x, v, slope).squeeze(-1) if value else None
         return out, val, (None if log_std is None else log_std.unsqueeze(1))
 
-    def log_prob(self, obs, act):
-        "Log-probabilities and entropies, (k, B) each, of `act` (k, B[, a]) at `obs` (k, B, ...)."
-        out, _, log_std = self.evaluate(obs, value=False)
-        return _log_prob(out, act, None if log_std is None else log_std.expand_as(out))
-
     @torch.no_grad()
     def act(self, obs, generator: torch.Generator):
         "Sample actions for obs (k, B, ...): actions, their log-probabilities (k, B) and values (k, B)."
         out, v, log_std = self.evaluate(obs)
-        if self.discrete:  # inverse-CDF sampling from `generator` alone
-            lsm = torch.log_softmax(out, -1)
-            u = torch.rand(out.shape[:-1] + (1,), generator=generator)
-            a = torch.clamp((lsm.exp().cumsum(-1) < u).sum(-1), max=out.shape[-1] - 1)
-            return a, lsm.gather(-1, a.unsqueeze(-1)).squeeze(-1), v
-        ls = log_std.expand_as(out)
-        a = out + ls.exp() * torch.randn(out.shape, generator=generator)
-        return a, _log_prob(out, a, ls)[0], v
+        a, logp = _sample(out, None if log_std is None else log_std.expand_as(out), generator)
+        return a, logp, v
 
     @torch.no_grad()
     def value(self, obs): return self.evaluate(obs, policy=False)[1]
