@@ -26,9 +26,9 @@ from typing import Callable
 import pandas as pd
 
 # %% auto #0
-__all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'BACKENDS', 'Trainer', 'register_hparams', 'make_config', 'Job',
-           'env_label', 'job_identity', 'job_id', 'plan', 'is_finished', 'run_jobs', 'grid', 'parse_override', 'main',
-           'code_version', 'notebook_runs']
+__all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'BACKENDS', 'VERIFY_ROWS', 'Trainer', 'register_hparams', 'make_config',
+           'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'is_finished', 'code_version', 'reproduces',
+           'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
 
 # %% ../nbs/92_sweep.ipynb #9a0c8d82
 def _resolve(ref):
@@ -50,6 +50,7 @@ class Trainer:
     ignore: tuple = ()         # configuration fields that do not change what a run computes
     extra: tuple = ()          # (keyword, value) pairs always passed (e.g. no per-iteration bar inside a worker)
     sets: str | None = None    # 'module:function' (set_name, env_name) -> config fields: sets per task family
+    per_row: int | str = 1     # budget units per log row: a number, or the configuration field that holds it
 
     def algorithms(self) -> tuple:
         return tuple(_resolve(self.algos))
@@ -62,9 +63,9 @@ TRAINERS = {
                    "MATRL iterations (one batch of steps_per_iter environment steps each)", "matrl_nb.matrl:ALGORITHMS",
                    ignore=("checkpoint_every", "br_shortcut"), extra=(("progress", False),), sets="matrl_nb.hparams:hparams"),
     "vd": Trainer("vd", "matrl_nb.value_decomposition:train", "matrl_nb.value_decomposition:VDConfig", "total_steps",
-                  "environment steps", "matrl_nb.value_decomposition:VD_ALGOS"),
+                  "environment steps", "matrl_nb.value_decomposition:VD_ALGOS", per_row="log_every"),
     "maddpg": Trainer("maddpg", "matrl_nb.maddpg:train", "matrl_nb.maddpg:MADDPGConfig", "total_steps",
-                      "environment steps", ("MADDPG",), takes_algo=False),
+                      "environment steps", ("MADDPG",), takes_algo=False, per_row="log_every"),
     # Pong's self-play runs keep snapshots of the networks for cross-play (07_pong)
     "pong": Trainer("pong", "matrl_nb.atari:train_pong", "matrl_nb.matrl:MATRLConfig", "iterations",
                     "MATRL iterations (one batch of steps_per_iter environment steps each)", "matrl_nb.matrl:ALGORITHMS",
@@ -241,12 +242,16 @@ def plan(jobs) -> list[dict]:
     return tasks
 
 # %% ../nbs/92_sweep.ipynb #50fb6e9c
-TIMING_COLUMNS = ("t_rollout", "t_tpr", "t_meta", "t_br", "wall_time", "steps_per_s", "wall_s")  # not reproducible
+# the log columns that differ between two runs of one job (clocks): every trainer's, never compared or hashed
+TIMING_COLUMNS = ("t_rollout", "t_tpr", "t_meta", "t_br", "wall_time", "steps_per_s", "wall_s", "cpu_s")
 
 def _execute(task: dict, log_dir: str) -> dict:
     "Run one task in this process, writing into `log_dir`; the result's status, log, seconds, error. Never raises."
-    t0 = time.time()
+    t0, checked = time.time(), {}
     try:
+        if task.get("verify"):  # a folder left by other code: reuse it only if this code reproduces its first rows
+            checked = _verify(task, Path(log_dir))
+            t0 = time.time()
         from matrl_nb import envs
         envs.register(task["env"], task["factory"], **task["env_defaults"])  # this process may never have seen it
         kw = {"config": task["config"], "seed": task["seed"], task["budget_kw"]: task["budget"], "log_dir": log_dir,
@@ -254,10 +259,10 @@ def _execute(task: dict, log_dir: str) -> dict:
         if task["takes_algo"]: kw["algo"] = task["algo"]
         log = _resolve(task["train"])(task["env"], **kw)
         if not isinstance(log, pd.DataFrame): raise TypeError(f"the trainer returned {type(log).__name__}, not a DataFrame")
-        return {"status": "finished", "log": log, "seconds": time.time() - t0, "error": "", "traceback": ""}
+        return {"status": "finished", "log": log, "seconds": time.time() - t0, "error": "", "traceback": "", **checked}
     except Exception as e:
         return {"status": "failed", "log": None, "seconds": time.time() - t0, "error": f"{type(e).__name__}: {e}",
-                "traceback": traceback.format_exc()}
+                "traceback": traceback.format_exc(), **checked}
 
 _DRIVER_FILES = ("job.json", "log.csv")  # written by the driver, never shipped to a task
 
@@ -303,16 +308,29 @@ def _write_job_json(d: Path, task: dict, **fields):
                  "matrl_nb_version": __version__, **fields})
     _write_atomic(d / "job.json", json.dumps(meta, indent=1, sort_keys=True, allow_nan=True) + "\n")
 
-def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool):
-    "Write a task's result into `<out>/<job id>/`: the files a Ray task returned, then `log.csv`, then `job.json`."
+def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_seconds: float = 0.0):
+    """Write a task's result into `<out>/<job id>/`: the files a Ray task returned, then `log.csv`, then `job.json`
+    (with the code version it ran or was checked under). `prior_seconds`: training time recorded before a check."""
     d = out / task["id"]
+    if r.get("verified") is False and backend == "ray" and (d / "progress.csv").exists():  # the worker set its copy aside
+        stale = out / ".stale" / f"{task['id']}-{_read_json(d / 'job.json').get('code', 'unknown')}"
+        if stale.exists(): shutil.rmtree(stale)
+        stale.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(d, stale)
+        for p in d.iterdir():
+            if p.name != "job.json": p.unlink()
     for name, data in (r.get("files") or {}).items(): _write_atomic(d / name, data)
     if r["status"] == "finished":
         log = r["log"].drop(columns=[c for c in ("job_id", *_job_fields(task["job"])) if c in r["log"].columns])
         head = pd.DataFrame({"job_id": task["id"], **_job_fields(task["job"])}, index=log.index)
         _write_atomic(d / "log.csv", pd.concat([head, log], axis=1).to_csv(index=False))
-    _write_job_json(d, task, status=r["status"], seconds=round(r["seconds"], 3), error=r["error"],
-                    traceback=r["traceback"], backend=backend, resumed=resumed, finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+    check = {k: r[k] for k in ("verified", "verify_error", "verify_seconds") if k in r}
+    meta = _read_json(d / "job.json")
+    codes = [c for c in meta.get("codes", []) if c != code_version()] + [code_version()]
+    if r.get("verified") is False: codes, resumed = [code_version()], False
+    _write_job_json(d, task, status=r["status"], seconds=round(r["seconds"] + prior_seconds, 3), error=r["error"],
+                    traceback=r["traceback"], backend=backend, resumed=resumed, finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    code=code_version(), codes=codes, **check)
 
 # %% ../nbs/92_sweep.ipynb #7c01897b
 BACKENDS = ("local", "ray")
@@ -419,6 +437,60 @@ def _run_ray(tasks, out: Path, processes: int | None, ray_address, checkpoint_di
     finally:
         if started: ray.shutdown()
 
+# %% ../nbs/92_sweep.ipynb #swverif2
+def code_version() -> str:
+    "12 hex digits of the SHA-256 of the library's source files (`matrl_nb/*.py` but the generated `_modidx.py`)."
+    import matrl_nb
+    h = hashlib.sha256()
+    for p in sorted(Path(matrl_nb.__file__).parent.glob("*.py")):
+        if p.name != "_modidx.py": h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]
+
+VERIFY_ROWS = 2  # log rows a folder written by other code must reproduce under this code before it is reused
+
+def _rows_budget(task: dict, rows: int) -> int:
+    "The budget under which the task's trainer writes exactly `rows` log rows."
+    per = TRAINERS[task["job"].trainer].per_row
+    return rows * (getattr(task["config"], per) if isinstance(per, str) else per)
+
+def _read_rows(path: Path) -> pd.DataFrame:
+    "A log as text, cell for cell: what the trainer wrote, so that equality is exact (and NaN equals NaN)."
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+def reproduces(task: dict, log_dir, rows: int = VERIFY_ROWS) -> tuple[bool, str]:
+    """Whether this code reproduces the first `rows` rows of `<log_dir>/progress.csv`: the task rerun for that
+    many rows in a temporary folder, compared cell for cell outside `TIMING_COLUMNS`. `(True, "")`, or
+    `(False, what differs)`."""
+    path = Path(log_dir) / "progress.csv"
+    old = _read_rows(path) if path.exists() else pd.DataFrame()
+    k = min(rows, len(old))
+    if k == 0: return False, "the folder has no log rows to compare"
+    with tempfile.TemporaryDirectory(prefix=f"matrl_nb_verify_{task['id']}_") as tmp:
+        r = _execute({**task, "budget": _rows_budget(task, k), "verify": False}, tmp)
+        if r["status"] != "finished": return False, f"the check's rerun failed: {r['error']}"
+        new = _read_rows(Path(tmp) / "progress.csv")
+    cols = [c for c in old.columns if c in new.columns and c not in TIMING_COLUMNS]
+    if len(new) < k or not cols: return False, f"the rerun wrote {len(new)} rows in columns {list(new.columns)[:6]}"
+    diff = [c for c in cols if not old[c].head(k).equals(new[c].head(k))]
+    if not diff: return True, ""
+    c = diff[0]
+    return False, (f"{len(diff)} column(s) differ in the first {k} rows ({', '.join(diff[:5])}"
+                   f"{', ...' if len(diff) > 5 else ''}); e.g. {c}: {list(old[c].head(k))} then, {list(new[c].head(k))} now")
+
+def _verify(task: dict, d: Path) -> dict:
+    "Check the folder `d` (see `reproduces`); move it aside when this code computes something else. The check's record."
+    t0 = time.time()
+    ok, why = reproduces(task, d)
+    if not ok and d.exists():
+        old = _read_json(d / "job.json").get("code", "unknown")
+        stale = d.parent / ".stale" / f"{d.name}-{old}"
+        if stale.exists(): shutil.rmtree(stale)
+        stale.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(d), str(stale))
+        d.mkdir()
+        if (stale / "job.json").exists(): shutil.copy2(stale / "job.json", d / "job.json")  # the driver still writes it
+    return {"verified": ok, "verify_error": why, "verify_seconds": round(time.time() - t0, 3)}
+
 # %% ../nbs/92_sweep.ipynb #178c3829
 def _summary_row(task: dict, status: str, out: Path) -> dict:
     d, meta = out / task["id"], _read_json(out / task["id"] / "job.json")
@@ -443,21 +515,33 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
     tasks = plan(jobs)  # raises before anything runs
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    todo = [t for t in tasks if not is_finished(out / t["id"], t["id"])]
+    code = code_version()
+    def _other_code(t):  # log rows written (or last checked) under another code version: check before reuse
+        return (out / t["id"] / "progress.csv").exists() and _read_json(out / t["id"] / "job.json").get("code") != code
+    todo = [t for t in tasks if not is_finished(out / t["id"], t["id"]) or _other_code(t)]
     status = {t["id"]: "cached" for t in tasks}
-    resumed = {}
+    resumed, prior = {}, {}
     for t in todo:
         d = out / t["id"]
         d.mkdir(exist_ok=True)
+        t["verify"] = _other_code(t)
+        meta = _read_json(d / "job.json")
+        prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and is_finished(d, t["id"]) else 0.0
         resumed[t["id"]] = (d / "checkpoint.pt").exists()
         _write_job_json(d, t, status="running", backend=backend, resumed=resumed[t["id"]], error="", traceback="",
-                        submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+                        submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **({} if meta.get("code") else {"code": code}))
+    if any(t["verify"] for t in todo):
+        print(f"{sum(t['verify'] for t in todo)} job folder(s) hold rows of another code version than {code}: each is "
+              f"checked by rerunning its first {VERIFY_ROWS} log rows before it is reused", file=sys.stderr)
     capacity = processes or (os.cpu_count() or 1)
     bar = _Progress(len(todo), len(tasks) - len(todo), backend, min(capacity, max(1, len(todo))), progress)
 
     def on_result(task, r, running):
-        _record(out, task, r, backend, resumed[task["id"]])
+        _record(out, task, r, backend, resumed[task["id"]], prior[task["id"]] if r.get("verified") else 0.0)
         status[task["id"]] = r["status"]
+        if r.get("verified") is False:
+            bar.write(f"STALE {task['job'].label} (job {task['id']}): {r['verify_error']}; the old folder is in "
+                      f"{out / '.stale'}, the job ran afresh")
         if r["status"] != "finished": bar.write(f"FAILED {task['job'].label} (job {task['id']}): {r['error']}")
         bar.update(running, r)
 
@@ -542,16 +626,8 @@ if __name__ == "__main__" and "__file__" in globals():  # a module run by `pytho
     sys.exit(main())
 
 # %% ../nbs/92_sweep.ipynb #sw0runs2
-def code_version() -> str:
-    "12 hex digits of the SHA-256 of the library's source files (`matrl_nb/*.py` but the generated `_modidx.py`)."
-    import matrl_nb
-    h = hashlib.sha256()
-    for p in sorted(Path(matrl_nb.__file__).parent.glob("*.py")):
-        if p.name != "_modidx.py": h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()[:12]
-
 def notebook_runs(notebook: str, preset: str) -> Path:
-    "The sweep folder of an experiment notebook: `runs/<notebook>/<preset>/<code version>/`, or a temporary one for smoke."
+    "The sweep folder of an experiment notebook: `runs/<notebook>/<preset>/`, or a temporary one for smoke."
     from matrl_nb.reproduce import ROOT, check_preset
     check_preset(preset)
     if not isinstance(notebook, str) or not notebook or "/" in notebook:
@@ -559,4 +635,4 @@ def notebook_runs(notebook: str, preset: str) -> Path:
     if preset == "smoke":
         import tempfile
         return Path(tempfile.mkdtemp(prefix=f"matrl_nb_{notebook}_"))
-    return ROOT / "runs" / notebook / preset / code_version()
+    return ROOT / "runs" / notebook / preset

@@ -244,3 +244,34 @@ def test_reproduce_passes_backend_only_to_notebooks_that_declare_it(tmp_path, mo
     assert rp.main(["--preset", "smoke", "--backend", "spark"]) == 2
     assert rp.main(["--preset", "smoke", "--ray-address", "x:1"]) == 2
     assert "needs --backend ray" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("backend", ["local", "ray"])
+def test_a_folder_of_other_code_is_reused_only_if_its_first_rows_reproduce(tmp_path, backend, request, capsys):
+    "Under another code version a finished job is checked, not retrained; an edited log is set aside and redone."
+    if backend == "ray": request.getfixturevalue("ray_session")
+    jobs = grid("ppo", GAMES[:1], ["MATRL"], [0, 1], 3, overrides=TINY)
+    first = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
+    dirs = [tmp_path / job_id(j) for j in jobs]
+    metas = [json.loads((d / "job.json").read_text()) for d in dirs]
+    for d, m in zip(dirs, metas):  # as if an older library had written both folders
+        (d / "job.json").write_text(json.dumps({**m, "code": "0ld0ld0ld0ld", "codes": ["0ld0ld0ld0ld"]}))
+    p = dirs[1] / "progress.csv"
+    csv = pd.read_csv(p, dtype=str, keep_default_na=False)
+    csv.loc[1, "team_return"] = "99.5"  # what other code computed, in the second row
+    csv.to_csv(p, index=False)
+    ckpt = (dirs[0] / "checkpoint.pt").read_bytes()
+    again = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
+    cap = capsys.readouterr()
+    err = cap.err + cap.out
+    assert again.attrs["finished"] and "checked by rerunning its first 2 log rows" in err
+    assert "STALE" in err and job_id(jobs[1]) in err and "team_return" in err and "99.5" in err
+    new = [json.loads((d / "job.json").read_text()) for d in dirs]
+    assert new[0]["verified"] is True and new[0]["codes"] == ["0ld0ld0ld0ld", new[0]["code"]] != metas[0]["codes"]
+    assert new[0]["seconds"] >= metas[0]["seconds"] and (dirs[0] / "checkpoint.pt").read_bytes() == ckpt
+    assert new[1]["verified"] is False and new[1]["codes"] == [new[1]["code"]]
+    stale = tmp_path / ".stale" / f"{job_id(jobs[1])}-0ld0ld0ld0ld"
+    assert "99.5" in (stale / "progress.csv").read_text()  # kept, not deleted
+    pd.testing.assert_frame_equal(reproducible(first), reproducible(again))  # the redone job computes what it did
+    third = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
+    assert [r["status"] for r in third.attrs["summary"]] == ["cached", "cached"]  # checked once per code version
