@@ -13,8 +13,9 @@ from pettingzoo import ParallelEnv
 
 # %% auto #0
 __all__ = ['RULES', 'REWARDS', 'ACTION_MEANINGS', 'DOWN', 'LEFT', 'UP', 'RIGHT', 'NOOP', 'CHECKERS_REWARDS', 'CELL_CODES',
-           'CHECKERS_OBS', 'FOOD_CELLS', 'SWITCH4_OBS', 'GRID_ENVS', 'ALL_ALGOS', 'MaGymParallelEnv', 'CheckersEnv',
-           'Switch4Env', 'checkers_env', 'switch4_env', 'play', 'final_return']
+           'CHECKERS_OBS', 'FOOD_CELLS', 'SWITCH4_OBS', 'GRID_ENVS', 'ALL_ALGOS', 'PPO_FAMILY', 'TASKS', 'PROTOCOLS',
+           'MaGymParallelEnv', 'CheckersEnv', 'Switch4Env', 'checkers_env', 'switch4_env', 'play', 'task_of',
+           'experiment_jobs', 'final_return']
 
 # %% ../nbs/06_grid_worlds.ipynb #822bcb26
 RULES = ("paper", "ma-gym-0.0.14")   # reward rules (Checkers: agent 0's food values; Switch4: arrived agents' cost)
@@ -297,15 +298,50 @@ import pandas as pd
 
 GRID_ENVS = {"checkers": "grid/checkers", "switch4": "grid/switch4"}
 ALL_ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR", "VDN", "QMIX")
+PPO_FAMILY = ALL_ALGOS[:4]   # trained by matrl.train under a hyper-parameter set
+# a task: a game in one variant, as (registered environment, its keyword arguments)
+TASKS = {
+    "switch4": ("grid/switch4", {}),                         # the paper's view: own (row, column)
+    "switch4-clock": ("grid/switch4", {"obs": "clock"}),     # ma-gym Switch4-v2's view: + step/50
+    "checkers": ("grid/checkers", {}),                       # the paper's view and individual rewards
+    "checkers-team": ("grid/checkers", {"reward": "team"}),  # every agent receives the team reward
+}
+# the (task, hyper-parameter set) pairs the PPO family runs on; VDN and QMIX run once on each task named here
+PROTOCOLS = (("switch4", "release"), ("switch4-clock", "release"), ("switch4-clock", "tuned"),
+             ("checkers", "release"), ("checkers", "tuned"), ("checkers-team", "release"), ("checkers-team", "tuned"))
 
-def final_return(df: pd.DataFrame, frac: float = 0.1) -> pd.DataFrame:
-    "Per (env, algo, seed): mean team return over the last `frac` of the env steps (at least one row)."
+def task_of(env: str, env_kwargs: dict) -> str:
+    "The task name of a job's environment and keyword arguments (`TASKS`); ValueError for another variant."
+    for name, (e, kw) in TASKS.items():
+        if e == env and dict(env_kwargs) == kw: return name
+    raise ValueError(f"no task of TASKS is {env!r} with {dict(env_kwargs)}; tasks: {', '.join(TASKS)}")
+
+def experiment_jobs(iterations: dict, seeds, steps_per_iter: int = 2000, vd_overrides: dict | None = None,
+                    protocols=PROTOCOLS) -> list:
+    """The experiment's jobs, seed by seed (so that a partial run holds whole seeds): for every (task, set)
+    of `protocols` the four PPO-family algorithms for `iterations[env]` iterations of `steps_per_iter`
+    steps, then VDN and QMIX on every task for as many environment steps (`vd_overrides`: VDConfig fields)."""
+    from matrl_nb.sweep import Job
+    bad = sorted({t for t, _ in protocols} - set(TASKS))
+    if bad: raise ValueError(f"unknown task(s) {bad} in protocols; tasks: {', '.join(TASKS)}")
+    jobs = []
+    for s in seeds:
+        for task, hp in protocols:
+            env, kw = TASKS[task]
+            jobs += [Job("ppo", env, a, s, iterations[env], hp, {"steps_per_iter": steps_per_iter}, kw) for a in PPO_FAMILY]
+        for task in dict.fromkeys(t for t, _ in protocols):
+            env, kw = TASKS[task]
+            jobs += [Job("vd", env, a, s, iterations[env] * steps_per_iter, "release",
+                         {"log_every": steps_per_iter, **(vd_overrides or {})}, kw) for a in ("VDN", "QMIX")]
+    return jobs
+
+def final_return(df: pd.DataFrame, frac: float = 0.1, by=("env", "algo", "seed")) -> pd.DataFrame:
+    "Per `by` group (one run each): mean team return over the last `frac` of the env steps (at least one row)."
     out = []
-    for (env, algo, seed), g in df.groupby(["env", "algo", "seed"]):
+    for key, g in df.groupby(list(by)):
         g = g.sort_values("env_steps")
         cut = g["env_steps"].max() * (1 - frac)
         tail = g[g["env_steps"] > cut]
         if len(tail) == 0: tail = g.tail(1)
-        out.append(dict(env=env, algo=algo, seed=seed, final=float(tail["team_return"].mean()),
-                        steps=int(g["env_steps"].max())))
+        out.append(dict(zip(by, key), final=float(tail["team_return"].mean()), steps=int(g["env_steps"].max())))
     return pd.DataFrame(out)
