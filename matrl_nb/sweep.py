@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import functools
 import hashlib
 import importlib
 import itertools
@@ -27,7 +28,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'BACKENDS', 'VERIFY_ROWS', 'Trainer', 'register_hparams', 'make_config',
-           'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'is_finished', 'code_version', 'reproduces',
+           'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'code_version', 'is_finished', 'reproduces',
            'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
 
 # %% ../nbs/92_sweep.ipynb #9a0c8d82
@@ -242,6 +243,16 @@ def plan(jobs) -> list[dict]:
     return tasks
 
 # %% ../nbs/92_sweep.ipynb #50fb6e9c
+@functools.lru_cache(maxsize=None)
+def code_version() -> str:
+    """12 hex digits of the SHA-256 of the library's source files (`matrl_nb/*.py` but the generated `_modidx.py`),
+    read once per process: the code this process imported, even if the files change while it runs."""
+    import matrl_nb
+    h = hashlib.sha256()
+    for p in sorted(Path(matrl_nb.__file__).parent.glob("*.py")):
+        if p.name != "_modidx.py": h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]
+
 # the log columns that differ between two runs of one job (clocks): every trainer's, never compared or hashed
 TIMING_COLUMNS = ("t_rollout", "t_tpr", "t_meta", "t_br", "wall_time", "steps_per_s", "wall_s", "cpu_s")
 
@@ -259,7 +270,8 @@ def _execute(task: dict, log_dir: str) -> dict:
         if task["takes_algo"]: kw["algo"] = task["algo"]
         log = _resolve(task["train"])(task["env"], **kw)
         if not isinstance(log, pd.DataFrame): raise TypeError(f"the trainer returned {type(log).__name__}, not a DataFrame")
-        return {"status": "finished", "log": log, "seconds": time.time() - t0, "error": "", "traceback": "", **checked}
+        return {"status": "finished", "log": log, "seconds": time.time() - t0, "error": "", "traceback": "",
+                "code": code_version(), **checked}   # the code this worker runs
     except Exception as e:
         return {"status": "failed", "log": None, "seconds": time.time() - t0, "error": f"{type(e).__name__}: {e}",
                 "traceback": traceback.format_exc(), **checked}
@@ -326,11 +338,12 @@ def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_s
         _write_atomic(d / "log.csv", pd.concat([head, log], axis=1).to_csv(index=False))
     check = {k: r[k] for k in ("verified", "verify_error", "verify_seconds") if k in r}
     meta = _read_json(d / "job.json")
-    codes = [c for c in meta.get("codes", []) if c != code_version()] + [code_version()]
-    if r.get("verified") is False: codes, resumed = [code_version()], False
+    code = r.get("code") or code_version()   # what the worker ran (a long sweep may outlive a change of the files)
+    codes = [c for c in meta.get("codes", []) if c != code] + [code]
+    if r.get("verified") is False: codes, resumed = [code], False
     _write_job_json(d, task, status=r["status"], seconds=round(r["seconds"] + prior_seconds, 3), error=r["error"],
                     traceback=r["traceback"], backend=backend, resumed=resumed, finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    code=code_version(), codes=codes, **check)
+                    code=code, codes=codes, **check)
 
 # %% ../nbs/92_sweep.ipynb #7c01897b
 BACKENDS = ("local", "ray")
@@ -438,14 +451,6 @@ def _run_ray(tasks, out: Path, processes: int | None, ray_address, checkpoint_di
         if started: ray.shutdown()
 
 # %% ../nbs/92_sweep.ipynb #swverif2
-def code_version() -> str:
-    "12 hex digits of the SHA-256 of the library's source files (`matrl_nb/*.py` but the generated `_modidx.py`)."
-    import matrl_nb
-    h = hashlib.sha256()
-    for p in sorted(Path(matrl_nb.__file__).parent.glob("*.py")):
-        if p.name != "_modidx.py": h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()[:12]
-
 VERIFY_ROWS = 2  # log rows a folder written by other code must reproduce under this code before it is reused
 
 def _rows_budget(task: dict, rows: int) -> int:
