@@ -85,9 +85,30 @@ class MatrixGameEnv(ParallelEnv):
         self.agents, self.t = list(self.possible_agents), 0
         return self._obs(), {a: {} for a in self.agents}
 
+    def _joint(self, actions) -> tuple:
+        """The joint action as a tuple of ints, checked: a dict naming exactly the live agents, each action an
+        integer (a Python or NumPy int, or a 0-d integer array; not a bool or a float) in 0..k_i-1. Without the
+        check a -1 would wrap to the last action, 1.7 would be truncated to 1 and True would count as 1."""
+        if not isinstance(actions, dict):
+            raise TypeError(f"actions must be a dict agent -> action, got {type(actions).__name__}")
+        missing, unknown = set(self.agents) - set(actions), set(actions) - set(self.agents)
+        if missing or unknown:
+            raise ValueError(f"actions must name exactly the live agents {self.agents}; "
+                             f"missing {sorted(map(str, missing))}, unknown {sorted(map(str, unknown))}")
+        joint = []
+        for a in self.agents:
+            x = actions[a]
+            if isinstance(x, np.ndarray) and x.ndim == 0: x = x[()]
+            n = self._act_spaces[a].n
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+                raise TypeError(f"action of {a} must be an integer in 0..{n - 1}, got {type(x).__name__} {x!r:.40}")
+            if not 0 <= x < n: raise ValueError(f"action of {a} must be an integer in 0..{n - 1}, got {x}")
+            joint.append(int(x))
+        return tuple(joint)
+
     def step(self, actions):
         if not self.agents: raise ValueError("step() called on a finished episode: call reset()")
-        joint = tuple(int(actions[a]) for a in self.agents)
+        joint = self._joint(actions)
         r = self.R[(slice(None),) + joint]
         self.t += 1
         done = self.t >= self.horizon
