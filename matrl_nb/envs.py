@@ -39,7 +39,7 @@ def _resolve(factory):
 
 def make(name: str, **kwargs) -> ParallelEnv:
     "Build the registered environment `name`; `kwargs` override the registered defaults."
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise ValueError(f"unknown environment {name!r}; known environments: {', '.join(list_envs())} "
                          "(add yours with matrl_nb.envs.register, or pass train a factory)")
     factory, defaults = _REGISTRY[name]
@@ -54,11 +54,13 @@ class MatrixGameEnv(ParallelEnv):
     metadata = {"name": "matrix_game", "team_reward": "sum", "render_modes": []}
 
     def __init__(self, payoffs, horizon: int = 1, name: str = "matrix_game"):
-        R = np.asarray(payoffs, dtype=np.float64)
+        from matrl_nb.nash import _real_array
+        R = _real_array(payoffs, "payoffs")
         if R.ndim < 2 or R.shape[0] != R.ndim - 1:
             raise ValueError(f"payoffs must have shape (n, k_1, ..., k_n), got {R.shape}")
         if not np.all(np.isfinite(R)): raise ValueError("payoffs contain NaN or inf")
-        if int(horizon) < 1: raise ValueError(f"horizon must be >= 1, got {horizon}")
+        if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+            raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}")
         self.R, self.horizon = R, int(horizon)
         self.n = R.shape[0]
         self.metadata = {**type(self).metadata, "name": name}
@@ -135,7 +137,7 @@ MATRIX_GAMES = {**{k: g.copy() for k, g in NAMED_GAMES.items()},
 
 def matrix_game_env(game: str = "matching_pennies", horizon: int = 1) -> MatrixGameEnv:
     "One of `MATRIX_GAMES` as a `ParallelEnv` (`horizon=1`: one-step; more: iterated)."
-    if game not in MATRIX_GAMES:
+    if not isinstance(game, str) or game not in MATRIX_GAMES:
         raise ValueError(f"unknown matrix game {game!r}; known: {', '.join(MATRIX_GAMES)}")
     return MatrixGameEnv(MATRIX_GAMES[game], horizon, name=game)
 
@@ -155,7 +157,8 @@ register("atari/pong", "matrl_nb.atari:pong_env", pipeline="standard")
 def random_steps_per_s(name: str, steps: int = 2000, seed: int = 0, **kwargs) -> float:
     "Environment steps per second of `make(name, **kwargs)` under seeded uniformly random actions."
     import time
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     env = make(name, **kwargs)
     env.reset(seed=seed)
     for k, a in enumerate(env.possible_agents): env.action_space(a).seed(seed + k)

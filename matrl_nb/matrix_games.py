@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .nash import solve_nash_2x2_batch
+from .nash import _real_array, solve_nash_2x2_batch
 
 # %% auto #0
 __all__ = ['GAME_CLASSES', 'LEARNERS', 'NAMED_GAMES', 'DEFAULTS', 'START', 'VARIANTS', 'RELEASE_SETTINGS', 'RELEASE_PROTOCOL',
@@ -28,8 +28,7 @@ LEARNERS = ("IGA", "IGA-PP", "WoLF-IGA", "MATRL-IGA")
 def check_games(payoffs) -> np.ndarray:
     """A batch of 2x2 games checked (named apart from `matrl_nb.nash.check_payoffs`, which takes one n-player
     meta-game of shape (n, 2, ..., 2)). Payoffs as floats of shape (G, 2, 2, 2) [game, agent, row action, column action]; one game may be (2, 2, 2)."""
-    try: P = np.asarray(payoffs, dtype=float)
-    except (TypeError, ValueError) as e: raise ValueError(f"payoffs must be numeric: {e}") from None
+    P = _real_array(payoffs, "payoffs")  # TypeError for strings, booleans, complex numbers; ValueError if ragged
     if P.shape == (2, 2, 2): P = P[None]
     if P.ndim != 4 or P.shape[1:] != (2, 2, 2) or P.shape[0] == 0:
         raise ValueError(f"payoffs must have shape (G, 2, 2, 2) [game, agent, row action, column action] "
@@ -41,8 +40,7 @@ def check_games(payoffs) -> np.ndarray:
 
 def check_policy(x, n_games: int, name: str) -> np.ndarray:
     "A probability (a scalar or shape (G,)) as floats of shape (G,), checked to lie in [0, 1]."
-    try: a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError): raise ValueError(f"{name} must be a number or an array of numbers") from None
+    a = _real_array(x, name)  # a bool is not a probability: TypeError, as for strings and complex numbers
     if a.ndim == 0: a = np.full(n_games, float(a))
     if a.shape != (n_games,): raise ValueError(f"{name} must be a scalar or have shape ({n_games},); got {a.shape}")
     if not np.isfinite(a).all() or (a < 0).any() or (a > 1).any():
@@ -104,7 +102,7 @@ NAMED_GAMES = {
 
 def named_game(name: str) -> np.ndarray:
     "One of `NAMED_GAMES` as a (2, 2, 2) array (a copy)."
-    if name not in NAMED_GAMES: raise ValueError(f"unknown game {name!r}; known games: {', '.join(NAMED_GAMES)}")
+    if not isinstance(name, str) or name not in NAMED_GAMES: raise ValueError(f"unknown game {name!r}; known games: {', '.join(NAMED_GAMES)}")
     return NAMED_GAMES[name].copy()
 
 # %% ../nbs/00_matrix_games.ipynb #dc659579
@@ -600,7 +598,8 @@ def simulate_release(payoffs, learner: str, steps: int = 1000, p0=0.9, q0=0.2, s
     mixed one when there is one) as in `RELEASE_PROTOCOL`; the others do not affect a run."""
     proto = _check_protocol(switches)
     if learner not in LEARNERS: raise ValueError(f"unknown learner {learner!r}; valid learners: {', '.join(LEARNERS)}")
-    if not isinstance(steps, (int, np.integer)) or steps < 1: raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer; got {steps!r}")
     P = check_games(payoffs); G = len(P)
     a, b = check_policy(p0, G, "p0"), check_policy(q0, G, "q0")
     S = RELEASE_SETTINGS

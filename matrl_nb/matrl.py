@@ -176,7 +176,7 @@ ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR")   # the paper's four; every name 
 def get_algorithm(algo) -> Algorithm:
     "An `Algorithm` by name (one of `ALGOS`), or the `Algorithm` itself."
     if isinstance(algo, Algorithm): return algo
-    if algo not in ALGORITHMS: raise ValueError(f"unknown algo {algo!r}; valid: {', '.join(ALGORITHMS)}")
+    if not isinstance(algo, str) or algo not in ALGORITHMS: raise ValueError(f"unknown algo {algo!r}; valid: {', '.join(ALGORITHMS)}")
     return ALGORITHMS[algo]
 
 # %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b6

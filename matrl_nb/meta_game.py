@@ -93,7 +93,7 @@ def meta_game_from_samples(adv, logp_cur, logp_pred, clip=None, centred=False, d
 def effective_sample_size(weights) -> np.ndarray:
     """Kish's effective sample size $(\\sum_t w_t)^2/\\sum_t w_t^2$ over axis 0 (the samples); for the output of
     `profile_weights` it is one number per profile. Equals T when all weights are equal."""
-    w = np.asarray(weights, dtype=float)
+    w = _real_array(weights, "weights")
     if w.ndim < 1 or w.shape[0] == 0: raise ValueError(f"weights must have at least one sample along axis 0, got shape {w.shape}")
     if not np.all(np.isfinite(w)): raise ValueError("weights contain NaN or inf")
     if np.any(w < 0): raise ValueError("weights must be non-negative")
@@ -102,7 +102,7 @@ def effective_sample_size(weights) -> np.ndarray:
 
 # %% ../nbs/02_meta_game.ipynb #562f9ea7
 def _check_policy(name, p, shape=None):
-    p = np.asarray(p, dtype=float)
+    p = _real_array(p, name)
     if p.ndim != 2: raise ValueError(f"{name} must have shape (S, A_j) (states, actions), got {p.shape}")
     if shape is not None and p.shape != shape: raise ValueError(f"{name} has shape {p.shape}, expected {shape}")
     if not np.all(np.isfinite(p)): raise ValueError(f"{name} contains NaN or inf")
@@ -182,7 +182,7 @@ def meta_game_release(adv, logp_cur, logp_pred, release_typos: bool = False) -> 
 
 # %% ../nbs/02_meta_game.ipynb #d0a1b2c2
 def _check_meta_game(M) -> np.ndarray:
-    M = np.asarray(M, dtype=float)
+    M = _real_array(M, "meta-game")
     if M.ndim < 2 or M.shape != (M.shape[0],) + (2,) * M.shape[0] or M.shape[0] == 0:
         raise ValueError(f"meta-game must have shape (n,) + (2,)*n, got {M.shape}")
     if not np.all(np.isfinite(M)): raise ValueError("meta-game contains NaN or inf")
