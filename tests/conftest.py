@@ -9,6 +9,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def pytest_terminal_summary(terminalreporter):
     "Fuzz modules count the inputs they tried (`FUZZ_REPORT()`): say how many, also under -q and without -s."
     for name, mod in sorted(sys.modules.items()):
-        report = getattr(mod, "FUZZ_REPORT", None)
-        if name.split(".")[-1].startswith("test_") and callable(report):
-            terminalreporter.write_line(report())
+        if not name.split(".")[-1].startswith("test_"): continue
+        report = getattr(mod, "__dict__", {}).get("FUZZ_REPORT")  # no getattr: some packages' __getattr__ raise
+        if callable(report): terminalreporter.write_line(report())
