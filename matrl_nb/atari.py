@@ -280,8 +280,15 @@ def train_with_snapshots(algo: str, seed: int, iterations: int, every: int, log_
     keeping a copy of the checkpoint after each chunk as `checkpoint_<iteration>.pt`, and the initial networks as
     `checkpoint_00000.pt`. Returns the training log with `algo` and `seed` columns."""
     from matrl_nb import matrl
+    # checked before anything is written: a bad value must not leave an initial checkpoint behind
+    matrl.get_algorithm(algo)
+    for k, v, lo in (("seed", seed, 0), ("iterations", iterations, 1), ("every", every, 1)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < lo:
+            raise ValueError(f"{k} must be an integer >= {lo}, got {v!r}")
+    if not isinstance(config, matrl.MATRLConfig): raise TypeError(f"config must be a MATRLConfig, got {type(config).__name__}")
+    if env_kwargs is not None and not isinstance(env_kwargs, dict):
+        raise TypeError(f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}")
     torch.set_num_threads(1)
-    if every < 1 or iterations < 1: raise ValueError(f"iterations and every must be >= 1, got {iterations}, {every}")
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     if not snapshot_path(log_dir, 0).exists(): initial_checkpoint(snapshot_path(log_dir, 0), config, seed, env_kwargs)
@@ -300,6 +307,9 @@ def train_pong(env_name: str, algo: str, config=None, seed: int = 0, iterations:
     the job's folder, keeping `snapshots` evenly spaced checkpoints (every `iterations // snapshots` iterations)."""
     if env_name != "atari/pong": raise ValueError(f"train_pong trains atari/pong only, got {env_name!r}")
     if log_dir is None: raise ValueError("train_pong needs a log_dir (its snapshots live there)")
+    for k, v in (("iterations", iterations), ("snapshots", snapshots)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{k} must be an integer >= 1, got {v!r}")
     return train_with_snapshots(algo, seed, iterations, max(1, iterations // int(snapshots)), log_dir,
                                 config if config is not None else pong_config(), env_kwargs)
 

@@ -39,7 +39,7 @@ def _resolve(factory):
 
 def make(name: str, **kwargs) -> ParallelEnv:
     "Build the registered environment `name`; `kwargs` override the registered defaults."
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise ValueError(f"unknown environment {name!r}; known environments: {', '.join(list_envs())} "
                          "(add yours with matrl_nb.envs.register, or pass train a factory)")
     factory, defaults = _REGISTRY[name]
@@ -54,11 +54,13 @@ class MatrixGameEnv(ParallelEnv):
     metadata = {"name": "matrix_game", "team_reward": "sum", "render_modes": []}
 
     def __init__(self, payoffs, horizon: int = 1, name: str = "matrix_game"):
-        R = np.asarray(payoffs, dtype=np.float64)
+        from matrl_nb.nash import _real_array
+        R = _real_array(payoffs, "payoffs")
         if R.ndim < 2 or R.shape[0] != R.ndim - 1:
             raise ValueError(f"payoffs must have shape (n, k_1, ..., k_n), got {R.shape}")
         if not np.all(np.isfinite(R)): raise ValueError("payoffs contain NaN or inf")
-        if int(horizon) < 1: raise ValueError(f"horizon must be >= 1, got {horizon}")
+        if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+            raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}")
         self.R, self.horizon = R, int(horizon)
         self.n = R.shape[0]
         self.metadata = {**type(self).metadata, "name": name}
@@ -85,9 +87,30 @@ class MatrixGameEnv(ParallelEnv):
         self.agents, self.t = list(self.possible_agents), 0
         return self._obs(), {a: {} for a in self.agents}
 
+    def _joint(self, actions) -> tuple:
+        """The joint action as a tuple of ints, checked: a dict naming exactly the live agents, each action an
+        integer (a Python or NumPy int, or a 0-d integer array; not a bool or a float) in 0..k_i-1. Without the
+        check a -1 would wrap to the last action, 1.7 would be truncated to 1 and True would count as 1."""
+        if not isinstance(actions, dict):
+            raise TypeError(f"actions must be a dict agent -> action, got {type(actions).__name__}")
+        missing, unknown = set(self.agents) - set(actions), set(actions) - set(self.agents)
+        if missing or unknown:
+            raise ValueError(f"actions must name exactly the live agents {self.agents}; "
+                             f"missing {sorted(map(str, missing))}, unknown {sorted(map(str, unknown))}")
+        joint = []
+        for a in self.agents:
+            x = actions[a]
+            if isinstance(x, np.ndarray) and x.ndim == 0: x = x[()]
+            n = self._act_spaces[a].n
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+                raise TypeError(f"action of {a} must be an integer in 0..{n - 1}, got {type(x).__name__} {x!r:.40}")
+            if not 0 <= x < n: raise ValueError(f"action of {a} must be an integer in 0..{n - 1}, got {x}")
+            joint.append(int(x))
+        return tuple(joint)
+
     def step(self, actions):
         if not self.agents: raise ValueError("step() called on a finished episode: call reset()")
-        joint = tuple(int(actions[a]) for a in self.agents)
+        joint = self._joint(actions)
         r = self.R[(slice(None),) + joint]
         self.t += 1
         done = self.t >= self.horizon
@@ -114,7 +137,7 @@ MATRIX_GAMES = {**{k: g.copy() for k, g in NAMED_GAMES.items()},
 
 def matrix_game_env(game: str = "matching_pennies", horizon: int = 1) -> MatrixGameEnv:
     "One of `MATRIX_GAMES` as a `ParallelEnv` (`horizon=1`: one-step; more: iterated)."
-    if game not in MATRIX_GAMES:
+    if not isinstance(game, str) or game not in MATRIX_GAMES:
         raise ValueError(f"unknown matrix game {game!r}; known: {', '.join(MATRIX_GAMES)}")
     return MatrixGameEnv(MATRIX_GAMES[game], horizon, name=game)
 
@@ -134,7 +157,8 @@ register("atari/pong", "matrl_nb.atari:pong_env", pipeline="standard")
 def random_steps_per_s(name: str, steps: int = 2000, seed: int = 0, **kwargs) -> float:
     "Environment steps per second of `make(name, **kwargs)` under seeded uniformly random actions."
     import time
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     env = make(name, **kwargs)
     env.reset(seed=seed)
     for k, a in enumerate(env.possible_agents): env.action_space(a).seed(seed + k)

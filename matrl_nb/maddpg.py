@@ -63,7 +63,8 @@ class MADDPGConfig:
             raise TypeError(f"shared_critic must be a bool, got {self.shared_critic!r}")
         if self.noise_std < 0: raise ValueError(f"noise_std must be >= 0, got {self.noise_std}")
         if self.max_grad_norm is not None and not (isinstance(self.max_grad_norm, (int, float)) and
-                                                   not isinstance(self.max_grad_norm, bool) and self.max_grad_norm > 0):
+                                                   not isinstance(self.max_grad_norm, bool) and self.max_grad_norm > 0
+                                                   and np.isfinite(self.max_grad_norm)):
             raise ValueError(f"max_grad_norm must be a positive number or None, got {self.max_grad_norm!r}")
         for k in ("update_every", "log_every"):
             if getattr(self, k) % self.n_envs:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .nash import solve_nash_2x2_batch
+from .nash import _real_array, solve_nash_2x2_batch
 
 # %% auto #0
 __all__ = ['GAME_CLASSES', 'LEARNERS', 'NAMED_GAMES', 'DEFAULTS', 'START', 'VARIANTS', 'RELEASE_SETTINGS', 'RELEASE_PROTOCOL',
-           'OUR_PROTOCOL', 'check_games', 'check_policy', 'bimatrix', 'values', 'policy_gradients', 'named_game',
-           'classify_games', 'sample_games', 'sample_table1_games', 'nash_equilibria', 'distance_to_nash',
+           'OUR_PROTOCOL', 'check_games', 'check_policy', 'check_rate', 'bimatrix', 'values', 'policy_gradients',
+           'named_game', 'classify_games', 'sample_games', 'sample_table1_games', 'nash_equilibria', 'distance_to_nash',
            'reference_equilibrium', 'iga_step', 'iga_pp_step', 'wolf_iga_step', 'meta_game', 'matrl_iga_step',
            'convergence_steps', 'Run', 'simulate', 'summarise', 'table1', 'plot_policy_square', 'plot_dynamics',
            'explorer_view', 'explorer', 'release_game', 'release_games', 'release_filter',
@@ -28,8 +28,7 @@ LEARNERS = ("IGA", "IGA-PP", "WoLF-IGA", "MATRL-IGA")
 def check_games(payoffs) -> np.ndarray:
     """A batch of 2x2 games checked (named apart from `matrl_nb.nash.check_payoffs`, which takes one n-player
     meta-game of shape (n, 2, ..., 2)). Payoffs as floats of shape (G, 2, 2, 2) [game, agent, row action, column action]; one game may be (2, 2, 2)."""
-    try: P = np.asarray(payoffs, dtype=float)
-    except (TypeError, ValueError) as e: raise ValueError(f"payoffs must be numeric: {e}") from None
+    P = _real_array(payoffs, "payoffs")  # TypeError for strings, booleans, complex numbers; ValueError if ragged
     if P.shape == (2, 2, 2): P = P[None]
     if P.ndim != 4 or P.shape[1:] != (2, 2, 2) or P.shape[0] == 0:
         raise ValueError(f"payoffs must have shape (G, 2, 2, 2) [game, agent, row action, column action] "
@@ -41,13 +40,27 @@ def check_games(payoffs) -> np.ndarray:
 
 def check_policy(x, n_games: int, name: str) -> np.ndarray:
     "A probability (a scalar or shape (G,)) as floats of shape (G,), checked to lie in [0, 1]."
-    try: a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError): raise ValueError(f"{name} must be a number or an array of numbers") from None
+    a = _real_array(x, name)  # a bool is not a probability: TypeError, as for strings and complex numbers
     if a.ndim == 0: a = np.full(n_games, float(a))
     if a.shape != (n_games,): raise ValueError(f"{name} must be a scalar or have shape ({n_games},); got {a.shape}")
     if not np.isfinite(a).all() or (a < 0).any() or (a > 1).any():
         raise ValueError(f"{name} must be a probability in [0, 1]; got a value outside it (or NaN)")
     return a
+
+def check_rate(x, name: str, positive: bool = False) -> float:
+    "A step size, tolerance or similar scalar: a finite real number >= 0 (> 0 if `positive`); not a bool or a string."
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r:.40}")
+    if not np.isfinite(x) or x < 0 or (positive and x == 0):
+        raise ValueError(f"{name} must be a finite number {'>' if positive else '>='} 0, got {x!r}")
+    return float(x)
+
+def _check_step(P, p, q, rates: dict, more=()):
+    "The arguments of a public step function, checked: games, both policies (and `more` pairs), the step sizes."
+    P = check_games(P)
+    pols = [check_policy(x, len(P), k) for k, x in (("p", p), ("q", q), *more)]
+    for k, v in rates.items(): check_rate(v, k)
+    return (P, *pols)
 
 def bimatrix(A, B) -> np.ndarray:
     "Stack the row player's payoff matrix `A` and the column player's `B` into one (2, 2, 2) game."
@@ -89,7 +102,7 @@ NAMED_GAMES = {
 
 def named_game(name: str) -> np.ndarray:
     "One of `NAMED_GAMES` as a (2, 2, 2) array (a copy)."
-    if name not in NAMED_GAMES: raise ValueError(f"unknown game {name!r}; known games: {', '.join(NAMED_GAMES)}")
+    if not isinstance(name, str) or name not in NAMED_GAMES: raise ValueError(f"unknown game {name!r}; known games: {', '.join(NAMED_GAMES)}")
     return NAMED_GAMES[name].copy()
 
 # %% ../nbs/00_matrix_games.ipynb #dc659579
@@ -108,12 +121,20 @@ def classify_games(payoffs) -> np.ndarray:
     idx = np.where((row == 2) | (col == 2), 3, np.where(row == col, row, 2))
     return np.array(GAME_CLASSES, dtype=object)[idx]
 
+def _seeded(seed) -> np.random.Generator:
+    "`np.random.default_rng(seed)` for an int >= 0 or a list of them, or a ValueError/TypeError naming `seed`."
+    ok = lambda s: isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_)) and s >= 0
+    if not (ok(seed) or (isinstance(seed, (list, tuple)) and seed and all(ok(s) for s in seed))):
+        raise TypeError(f"seed must be an integer >= 0 or a list of them, got {type(seed).__name__} {seed!r:.40}")
+    return np.random.default_rng(seed)
+
 def sample_games(game_class: str, n: int, seed=0) -> np.ndarray:
     "`n` games of `game_class` with i.i.d. U(0,1) payoffs, by rejection sampling; shape (n, 2, 2, 2). Seeded."
     if game_class not in GAME_CLASSES:
         raise ValueError(f"unknown game class {game_class!r}; valid classes: {', '.join(GAME_CLASSES)}")
-    if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive integer; got {n!r}")
-    rng = np.random.default_rng(seed)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    rng = _seeded(seed)
     out, have = [], 0
     while have < n:
         P = rng.random((max(64, 20 * (n - have)), 2, 2, 2))
@@ -167,12 +188,12 @@ START = (0.9, 0.2)  # the paper's initial policies: P(action 0) of the row and o
 
 def _clip(x): return np.clip(x, 0.0, 1.0)
 
-def iga_step(P, p, q, lr=0.02):
+def _iga_step(P, p, q, lr=0.02):
     "One IGA step for every game: projected gradient ascent against the current opponent."
     g1, g2 = _gradients(P, p, q)
     return _clip(p + lr * g1), _clip(q + lr * g2)
 
-def iga_pp_step(P, p, q, lr=0.02, gamma=0.01):
+def _iga_pp_step(P, p, q, lr=0.02, gamma=0.01):
     "One IGA-PP step: the gradient is evaluated against the opponent's (projected) one-step prediction."
     g1, g2 = _gradients(P, p, q)
     p_pred, q_pred = _clip(p + gamma * g1), _clip(q + gamma * g2)
@@ -180,7 +201,7 @@ def iga_pp_step(P, p, q, lr=0.02, gamma=0.01):
     _, g2_pp = _gradients(P, p_pred, q)
     return _clip(p + lr * g1_pp), _clip(q + lr * g2_pp)
 
-def wolf_iga_step(P, p, q, p_eq, q_eq, l_min=0.01, l_max=0.06):
+def _wolf_iga_step(P, p, q, p_eq, q_eq, l_min=0.01, l_max=0.06):
     "One WoLF-IGA step: small step `l_min` while an agent does better than its equilibrium strategy would, else `l_max`."
     g1, g2 = _gradients(P, p, q)
     v = _values(P, p, q)
@@ -188,7 +209,7 @@ def wolf_iga_step(P, p, q, p_eq, q_eq, l_min=0.01, l_max=0.06):
     win2 = v[:, 1] > _values(P, p, q_eq)[:, 1]
     return _clip(p + np.where(win1, l_min, l_max) * g1), _clip(q + np.where(win2, l_min, l_max) * g2)
 
-def meta_game(P, p, q, p_hat, q_hat) -> np.ndarray:
+def _meta_game(P, p, q, p_hat, q_hat) -> np.ndarray:
     "Exact meta-game M[g, i, s_1, s_2] = V_i(p^{s_1}, q^{s_2}) - V_i(p, q); strategy 0 = current, 1 = predicted."
     v0 = _values(P, p, q)
     M = np.empty((len(P), 2, 2, 2))
@@ -198,11 +219,11 @@ def meta_game(P, p, q, p_hat, q_hat) -> np.ndarray:
     M[:, :, 0, 0] = 0.0  # exactly, not up to rounding
     return M
 
-def matrl_iga_step(P, p, q, lr_tpr=0.02, lr_br=0.03, select="random", rng=None):
+def _matrl_iga_step(P, p, q, lr_tpr=0.02, lr_br=0.03, select="random", rng=None):
     "One MATRL-IGA step for every game; returns (p', q', info) with info = dict(p_hat, q_hat, rho, p_bar, q_bar)."
     g1, g2 = _gradients(P, p, q)
     p_hat, q_hat = _clip(p + lr_tpr * g1), _clip(q + lr_tpr * g2)              # 1. trust payoff region
-    rho = solve_nash_2x2_batch(meta_game(P, p, q, p_hat, q_hat), select=select, rng=rng)  # 2.-3.
+    rho = solve_nash_2x2_batch(_meta_game(P, p, q, p_hat, q_hat), select=select, rng=rng)  # 2.-3.
     p_bar = rho[:, 0] * p + (1 - rho[:, 0]) * p_hat                             # 4. trust stable region
     q_bar = rho[:, 1] * q + (1 - rho[:, 1]) * q_hat
     g1_br, _ = _gradients(P, p, q_bar)                                          # 5. best response
@@ -210,12 +231,37 @@ def matrl_iga_step(P, p, q, lr_tpr=0.02, lr_br=0.03, select="random", rng=None):
     info = dict(p_hat=p_hat, q_hat=q_hat, rho=rho, p_bar=p_bar, q_bar=q_bar)
     return _clip(p + lr_br * g1_br), _clip(q + lr_br * g2_br), info
 
+def iga_step(P, p, q, lr=0.02):
+    """One IGA step for every game: projected gradient ascent against the current opponent. `P` (G, 2, 2, 2),
+    `p`, `q` probabilities of action 0 (scalars or (G,)); returns (p', q'), each (G,)."""
+    return _iga_step(*_check_step(P, p, q, dict(lr=lr)), lr)
+
+def iga_pp_step(P, p, q, lr=0.02, gamma=0.01):
+    "One IGA-PP step: the gradient is evaluated against the opponent's (projected) one-step prediction."
+    return _iga_pp_step(*_check_step(P, p, q, dict(lr=lr, gamma=gamma)), lr, gamma)
+
+def wolf_iga_step(P, p, q, p_eq, q_eq, l_min=0.01, l_max=0.06):
+    "One WoLF-IGA step: small step `l_min` while an agent does better than its equilibrium strategy would, else `l_max`."
+    return _wolf_iga_step(*_check_step(P, p, q, dict(l_min=l_min, l_max=l_max), (("p_eq", p_eq), ("q_eq", q_eq))),
+                          l_min, l_max)
+
+def meta_game(P, p, q, p_hat, q_hat) -> np.ndarray:
+    "Exact meta-game M[g, i, s_1, s_2] = V_i(p^{s_1}, q^{s_2}) - V_i(p, q); strategy 0 = current, 1 = predicted."
+    return _meta_game(*_check_step(P, p, q, {}, (("p_hat", p_hat), ("q_hat", q_hat))))
+
+def matrl_iga_step(P, p, q, lr_tpr=0.02, lr_br=0.03, select="random", rng=None):
+    "One MATRL-IGA step for every game; returns (p', q', info) with info = dict(p_hat, q_hat, rho, p_bar, q_bar)."
+    return _matrl_iga_step(*_check_step(P, p, q, dict(lr_tpr=lr_tpr, lr_br=lr_br)), lr_tpr, lr_br, select, rng)
+
 # %% ../nbs/00_matrix_games.ipynb #59a4858e
 def convergence_steps(dist, tol: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """From distances `dist` of shape (T+1, G) (step 0 = start), per game: the first step within `tol`
     and the step from which the run stays within `tol` to the horizon; -1 where there is none."""
-    dist = np.asarray(dist, dtype=float)
-    if dist.ndim != 2: raise ValueError(f"dist must have shape (T+1, G); got {dist.shape}")
+    try: dist = np.asarray(dist, dtype=float)
+    except (TypeError, ValueError): raise TypeError(f"dist must be an array of numbers of shape (T+1, G)") from None
+    if dist.ndim != 2 or 0 in dist.shape: raise ValueError(f"dist must have shape (T+1, G); got {dist.shape}")
+    if np.isnan(dist).any(): raise ValueError("dist contains NaN")
+    tol = check_rate(tol, "tol", positive=True)
     inside = dist <= tol
     first = np.where(inside.any(0), np.argmax(inside, 0), -1)
     T = len(dist) - 1
@@ -242,20 +288,22 @@ def simulate(payoffs, learner: str = "MATRL-IGA", p0=START[0], q0=START[1], step
     if learner not in LEARNERS: raise ValueError(f"unknown learner {learner!r}; valid learners: {', '.join(LEARNERS)}")
     unknown = set(hyper) - set(DEFAULTS[learner])
     if unknown: raise ValueError(f"unknown hyper-parameter(s) {sorted(unknown)} for {learner}; valid: {sorted(DEFAULTS[learner])}")
-    if not isinstance(steps, (int, np.integer)) or steps < 1: raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    if not (np.isfinite(tol) and tol > 0): raise ValueError(f"tol must be positive; got {tol!r}")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    check_rate(tol, "tol", positive=True)
+    if not isinstance(record, (bool, np.bool_)): raise TypeError(f"record must be True or False; got {record!r}")
     h = {**DEFAULTS[learner], **hyper}
     for k, v in h.items():
-        if k != "select" and not (np.isfinite(v) and v >= 0): raise ValueError(f"{k} must be a non-negative number; got {v!r}")
+        if k != "select": check_rate(v, k)
     p, q = check_policy(p0, G, "p0"), check_policy(q0, G, "q0")
     pts, ok = nash_equilibria(P)
     if learner == "WoLF-IGA":
-        eq = reference_equilibrium(pts, ok); step = lambda p, q: wolf_iga_step(P, p, q, eq[:, 0], eq[:, 1], **h)
-    elif learner == "IGA": step = lambda p, q: iga_step(P, p, q, **h)
-    elif learner == "IGA-PP": step = lambda p, q: iga_pp_step(P, p, q, **h)
+        eq = reference_equilibrium(pts, ok); step = lambda p, q: _wolf_iga_step(P, p, q, eq[:, 0], eq[:, 1], **h)
+    elif learner == "IGA": step = lambda p, q: _iga_step(P, p, q, **h)
+    elif learner == "IGA-PP": step = lambda p, q: _iga_pp_step(P, p, q, **h)
     else:
-        rng = np.random.default_rng(seed)
-        step = lambda p, q: matrl_iga_step(P, p, q, rng=rng, **h)
+        rng = _seeded(seed)
+        step = lambda p, q: _matrl_iga_step(P, p, q, rng=rng, **h)
     dist = np.empty((steps + 1, G)); dist[0] = distance_to_nash(pts, ok, p, q)
     traj = np.empty((steps + 1, G, 2)) if record else None
     rhos = np.empty((steps, G, 2)) if record and learner == "MATRL-IGA" else None
@@ -531,7 +579,7 @@ def release_matrl_step(P, a, b, lr=0.02, br_lr=0.03, kl_coeff=100.0, meta_entrie
     else:
         a1, b1, nan = a_raw, b_raw, np.zeros(len(P), dtype=bool)
     a1, b1 = _rel_clip(a1), _rel_clip(b1)
-    M = release_meta_game(P, a, b, a1, b1) if meta_entries == "release" else meta_game(P, a, b, a1, b1)
+    M = release_meta_game(P, a, b, a1, b1) if meta_entries == "release" else _meta_game(P, a, b, a1, b1)
     if select == "last": rho, none = release_last_equilibrium(M)
     else: rho, none = solve_nash_2x2_batch(M, select=select, rng=rng), np.zeros(len(P), dtype=bool)
     a_bar = rho[:, 0] * a + (1 - rho[:, 0]) * a1 + (kl_coeff * release_kl(a, a1) if kl_push else 0.0)
@@ -550,7 +598,8 @@ def simulate_release(payoffs, learner: str, steps: int = 1000, p0=0.9, q0=0.2, s
     mixed one when there is one) as in `RELEASE_PROTOCOL`; the others do not affect a run."""
     proto = _check_protocol(switches)
     if learner not in LEARNERS: raise ValueError(f"unknown learner {learner!r}; valid learners: {', '.join(LEARNERS)}")
-    if not isinstance(steps, (int, np.integer)) or steps < 1: raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer; got {steps!r}")
     P = check_games(payoffs); G = len(P)
     a, b = check_policy(p0, G, "p0"), check_policy(q0, G, "q0")
     S = RELEASE_SETTINGS
@@ -559,7 +608,8 @@ def simulate_release(payoffs, learner: str, steps: int = 1000, p0=0.9, q0=0.2, s
     if learner == "WoLF-IGA":
         pts, ok = nash_equilibria(P)
         ref = reference_equilibrium(pts, ok) if ours else release_reference_equilibrium(pts, ok)
-    rng = np.random.default_rng(seed)
+    if not isinstance(record_meta, (bool, np.bool_)): raise TypeError(f"record_meta must be True or False; got {record_meta!r}")
+    rng = _seeded(seed)
     traj = np.empty((steps + 1, G, 2)); traj[0, :, 0], traj[0, :, 1] = a, b
     kl_nan, no_eq = np.zeros(G, dtype=int), np.zeros(G, dtype=int)
     metas = np.empty((steps, G, 2, 2, 2)) if record_meta and learner == "MATRL-IGA" else None

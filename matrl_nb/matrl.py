@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import time
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -102,9 +103,22 @@ def _number(cfg, k, lo=None, lo_open=False, hi=None):
         raise ValueError(f"{k} must be {'>' if lo_open else '>='} {lo}, got {v!r}")
     if hi is not None and v > hi: raise ValueError(f"{k} must be <= {hi}, got {v!r}")
 
+def _check_init_probs(init_probs) -> tuple:
+    "One probability vector per agent (checked against the action spaces when the networks are built)."
+    msg = "init_probs must be None or one probability vector (positive entries summing to 1) per agent"
+    try: probs = tuple(tuple(p) for p in init_probs)
+    except TypeError: raise ValueError(f"{msg}, got {init_probs!r:.60}") from None
+    if not probs: raise ValueError(f"{msg}, got an empty tuple")
+    for i, p in enumerate(probs):
+        num = lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+        if not p or not all(num(x) and math.isfinite(x) and x > 0 for x in p) or abs(sum(p) - 1) > 1e-6:
+            raise ValueError(f"{msg}; init_probs[{i}] = {p!r:.60}")
+    return probs
+
 def _validate(cfg: MATRLConfig):
     "Every field's domain, checked when the configuration is made, so that a bad value never reaches a run."
-    cfg.hidden = tuple(cfg.hidden)
+    try: cfg.hidden = tuple(cfg.hidden)
+    except TypeError: raise ValueError(f"hidden must be a non-empty tuple of positive integers, got {cfg.hidden!r}") from None
     for k in ("steps_per_iter", "policy_iters", "br_iters", "minibatches", "checkpoint_every"):
         v = getattr(cfg, k)
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
@@ -122,8 +136,10 @@ def _validate(cfg: MATRLConfig):
     if cfg.minibatches > cfg.steps_per_iter: raise ValueError("minibatches must be <= steps_per_iter")
     if not cfg.hidden or any((not isinstance(h, (int, np.integer))) or isinstance(h, bool) or h < 1 for h in cfg.hidden):
         raise ValueError(f"hidden must be a non-empty tuple of positive integers, got {cfg.hidden!r}")
-    if cfg.meta_clip is not None and not (0 < cfg.meta_clip < 1):
-        raise ValueError(f"meta_clip must be None or in (0, 1), got {cfg.meta_clip!r}")
+    if cfg.meta_clip is not None:
+        _number(cfg, "meta_clip", 0, lo_open=True)
+        if cfg.meta_clip >= 1: raise ValueError(f"meta_clip must be None or in (0, 1), got {cfg.meta_clip!r}")
+    _number(cfg, "init_log_std")
     for k, valid in (("optimizer", OPTIMIZERS), ("br_start", BR_STARTS)):
         if getattr(cfg, k) not in valid: raise ValueError(f"{k} must be one of {valid}, got {getattr(cfg, k)!r}")
     for k in ("normalize_adv", "br_shortcut", "batch_agents", "meta_centred", "obs_norm", "reward_scale"):
@@ -132,7 +148,7 @@ def _validate(cfg: MATRLConfig):
     from matrl_nb.nash import METHODS, SELECT
     if cfg.nash_method not in METHODS: raise ValueError(f"nash_method must be one of {METHODS}, got {cfg.nash_method!r}")
     if cfg.nash_select not in SELECT: raise ValueError(f"nash_select must be one of {SELECT}, got {cfg.nash_select!r}")
-    if cfg.init_probs is not None: cfg.init_probs = tuple(tuple(p) for p in cfg.init_probs)
+    if cfg.init_probs is not None: cfg.init_probs = _check_init_probs(cfg.init_probs)
     if cfg.torso is not None and not callable(cfg.torso): raise ValueError(f"torso must be callable or None, got {cfg.torso!r}")
 
 # %% ../nbs/04_matrl_ppo.ipynb #c4a1f0a3
@@ -160,7 +176,7 @@ ALGOS = ("MATRL", "IL", "IL-PP", "MATRL-noBR")   # the paper's four; every name 
 def get_algorithm(algo) -> Algorithm:
     "An `Algorithm` by name (one of `ALGOS`), or the `Algorithm` itself."
     if isinstance(algo, Algorithm): return algo
-    if algo not in ALGORITHMS: raise ValueError(f"unknown algo {algo!r}; valid: {', '.join(ALGORITHMS)}")
+    if not isinstance(algo, str) or algo not in ALGORITHMS: raise ValueError(f"unknown algo {algo!r}; valid: {', '.join(ALGORITHMS)}")
     return ALGORITHMS[algo]
 
 # %% ../nbs/04_matrl_ppo.ipynb #c4a1f0b6
@@ -560,6 +576,11 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
         raise ValueError(f"iterations must be a non-negative integer, got {iterations!r}")
+    if env_kwargs is not None and not isinstance(env_kwargs, dict):
+        raise TypeError(f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}")
+    if log_dir is not None and not isinstance(log_dir, (str, os.PathLike)):
+        raise TypeError(f"log_dir must be a folder path (str or Path) or None, got {type(log_dir).__name__}")
+    if not isinstance(progress, (bool, np.bool_)): raise TypeError(f"progress must be True or False, got {progress!r}")
     torch.set_num_threads(1)
     factory = _env_factory(env, env_kwargs)
     envs = [factory() for _ in range(cfg.n_envs)]

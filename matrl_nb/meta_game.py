@@ -9,16 +9,25 @@ import itertools
 
 import numpy as np
 
+from .nash import MAX_AGENTS, _real_array
+
 # %% auto #0
-__all__ = ['RELEASE_CMA_SETTINGS', 'profiles', 'profile_weights', 'meta_game_from_samples', 'effective_sample_size',
-           'meta_game_exact', 'meta_game_release', 'interaction_terms', 'prediction_dominant']
+__all__ = ['MAX_WEIGHTS', 'RELEASE_CMA_SETTINGS', 'profiles', 'profile_weights', 'meta_game_from_samples',
+           'effective_sample_size', 'meta_game_exact', 'meta_game_release', 'interaction_terms', 'prediction_dominant']
 
 # %% ../nbs/02_meta_game.ipynb #6b6ca085
+MAX_WEIGHTS = 2 ** 27  # T * 2^n importance weights (1 GiB of float64) at most: refused before allocating
+
 def _as_batch(name, x, like=None):
-    x = np.asarray(x, dtype=float)
+    x = _real_array(x, name)  # TypeError for strings, booleans, complex numbers...
     if x.ndim != 2: raise ValueError(f"{name} must have shape (T, n), got shape {x.shape}")
     if x.shape[0] == 0: raise ValueError(f"{name} has no samples (T = 0)")
     if x.shape[1] == 0: raise ValueError(f"{name} has n = 0 agents")
+    if x.shape[1] > MAX_AGENTS:
+        raise ValueError(f"{name} has n = {x.shape[1]} agents; at most MAX_AGENTS = {MAX_AGENTS} (2^n profiles)")
+    if x.shape[0] * 2 ** x.shape[1] > MAX_WEIGHTS:
+        raise ValueError(f"{name}: T * 2^n = {x.shape[0]} * 2^{x.shape[1]} importance weights exceed MAX_WEIGHTS = "
+                         f"2^27; use fewer samples T or agents n")
     if like is not None and x.shape != like[1]:
         raise ValueError(f"{name} has shape {x.shape}, expected {like[1]} (the shape of {like[0]})")
     if not np.all(np.isfinite(x)): raise ValueError(f"{name} contains NaN or inf")
@@ -26,20 +35,38 @@ def _as_batch(name, x, like=None):
 
 def profiles(n: int) -> np.ndarray:
     "All $2^n$ pure meta-strategy profiles $\\sigma$ as rows of 0/1, in C order of an array of shape `(2,)*n`."
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"n must be an integer number of agents, got {type(n).__name__} {n!r:.40}")
     if n < 1: raise ValueError(f"need n >= 1 agents, got n = {n}")
+    if n > MAX_AGENTS: raise ValueError(f"n = {n} agents exceeds MAX_AGENTS = {MAX_AGENTS} (2^n profiles)")
     return np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.int8)
 
 def _check_clip(clip):
     if clip is None: return None
+    if isinstance(clip, (bool, np.bool_)) or not isinstance(clip, (int, float, np.integer, np.floating)):
+        raise TypeError(f"clip must be a positive number or None, got {type(clip).__name__} {clip!r:.40}")
     clip = float(clip)
     if not np.isfinite(clip) or clip <= 0: raise ValueError(f"clip must be a positive number or None, got {clip}")
     return clip
 
-def profile_weights(logp_cur, logp_pred, clip=None) -> np.ndarray:
+_LOGP_TOL = 1e-6  # a log-probability of a discrete action is <= 0; this much above 0 is rounding
+
+def _check_logp(name, x, discrete):
+    "With `discrete=True`, log-probabilities of discrete actions: none may exceed 0 (a probability above 1)."
+    if not isinstance(discrete, (bool, np.bool_)): raise TypeError(f"discrete must be True or False, got {discrete!r}")
+    if discrete and np.any(x > _LOGP_TOL):
+        t, j = np.argwhere(x > _LOGP_TOL)[0]
+        raise ValueError(f"{name} has a log-probability > 0 (a probability above 1) at sample {t}, agent {j}: "
+                         f"{x[t, j]:.3g}; with discrete=True every entry must be <= 0")
+    return x
+
+def profile_weights(logp_cur, logp_pred, clip=None, discrete: bool = False) -> np.ndarray:
     """Importance weights $w_\\sigma(t)=\\prod_{j:\\sigma_j=1} r_j(t)$ for every profile, shape `(T,) + (2,)*n`;
-    with `clip=c` each $w_\\sigma$ is truncated to $[1-c, 1+c]$."""
-    lc = _as_batch("logp_cur", logp_cur)
-    lp = _as_batch("logp_pred", logp_pred, ("logp_cur", lc.shape))
+    with `clip=c` each $w_\\sigma$ is truncated to $[1-c, 1+c]$. The log-probabilities may be log-densities of
+    continuous actions (any finite number: a density can exceed 1); `discrete=True` says they are log-probabilities
+    of discrete actions and refuses any above 0."""
+    lc = _check_logp("logp_cur", _as_batch("logp_cur", logp_cur), discrete)
+    lp = _check_logp("logp_pred", _as_batch("logp_pred", logp_pred, ("logp_cur", lc.shape)), discrete)
     clip = _check_clip(clip)
     T, n = lc.shape
     S = profiles(n).astype(float)
@@ -47,17 +74,18 @@ def profile_weights(logp_cur, logp_pred, clip=None) -> np.ndarray:
     if clip is not None: w = np.clip(w, 1 - clip, 1 + clip)
     return w.reshape((T,) + (2,) * n)
 
-def meta_game_from_samples(adv, logp_cur, logp_pred, clip=None, centred=False) -> np.ndarray:
+def meta_game_from_samples(adv, logp_cur, logp_pred, clip=None, centred=False, discrete: bool = False) -> np.ndarray:
     """The sample meta-game, shape `(n,) + (2,)*n`: entry `[i][sigma]` is $\\frac1T\\sum_t (w_\\sigma(t)-1)\\,A_i(t)$,
     the importance-sampled expected advantage of agent i under profile sigma (0 exactly at the all-current profile).
     With `centred=True` each agent's batch-mean advantage is subtracted first, $A_i \\to A_i-\\bar A_i$: a second
-    control variate (valid because $\\mathbb E_\\pi[w_\\sigma]=1$) that removes a lagging critic's common offset."""
+    control variate (valid because $\\mathbb E_\\pi[w_\\sigma]=1$) that removes a lagging critic's common offset.
+    `discrete=True`: the log-probabilities are of discrete actions, so none may exceed 0 (see `profile_weights`)."""
     if not isinstance(centred, (bool, np.bool_)): raise TypeError(f"centred must be True or False, got {centred!r}")
     A = _as_batch("adv", adv)
     lc = _as_batch("logp_cur", logp_cur, ("adv", A.shape))
     lp = _as_batch("logp_pred", logp_pred, ("adv", A.shape))
     if centred: A = A - A.mean(0)
-    w = profile_weights(lc, lp, clip)
+    w = profile_weights(lc, lp, clip, discrete)
     T, n = A.shape
     M = (w.reshape(T, -1) - 1.0).T @ A / T  # (2^n, n)
     return np.ascontiguousarray(M.T).reshape((n,) + (2,) * n)
@@ -65,7 +93,7 @@ def meta_game_from_samples(adv, logp_cur, logp_pred, clip=None, centred=False) -
 def effective_sample_size(weights) -> np.ndarray:
     """Kish's effective sample size $(\\sum_t w_t)^2/\\sum_t w_t^2$ over axis 0 (the samples); for the output of
     `profile_weights` it is one number per profile. Equals T when all weights are equal."""
-    w = np.asarray(weights, dtype=float)
+    w = _real_array(weights, "weights")
     if w.ndim < 1 or w.shape[0] == 0: raise ValueError(f"weights must have at least one sample along axis 0, got shape {w.shape}")
     if not np.all(np.isfinite(w)): raise ValueError("weights contain NaN or inf")
     if np.any(w < 0): raise ValueError("weights must be non-negative")
@@ -74,7 +102,7 @@ def effective_sample_size(weights) -> np.ndarray:
 
 # %% ../nbs/02_meta_game.ipynb #562f9ea7
 def _check_policy(name, p, shape=None):
-    p = np.asarray(p, dtype=float)
+    p = _real_array(p, name)
     if p.ndim != 2: raise ValueError(f"{name} must have shape (S, A_j) (states, actions), got {p.shape}")
     if shape is not None and p.shape != shape: raise ValueError(f"{name} has shape {p.shape}, expected {shape}")
     if not np.all(np.isfinite(p)): raise ValueError(f"{name} contains NaN or inf")
@@ -94,6 +122,7 @@ def meta_game_exact(adv, pi_cur, pi_pred, state_dist=None) -> np.ndarray:
     if A.ndim < 3: raise ValueError(f"adv must have shape (n, S, A_1, ..., A_n), got {A.shape}")
     n, S = A.shape[0], A.shape[1]
     if n == 0: raise ValueError("adv has n = 0 agents")
+    if n > MAX_AGENTS: raise ValueError(f"adv has n = {n} agents; at most MAX_AGENTS = {MAX_AGENTS} (2^n profiles)")
     if A.ndim != n + 2: raise ValueError(f"adv must have shape (n, S, A_1, ..., A_n) with n = {n}, got {A.shape}")
     if not np.all(np.isfinite(A)): raise ValueError("adv contains NaN or inf")
     if len(pi_cur) != n or len(pi_pred) != n:
@@ -153,7 +182,7 @@ def meta_game_release(adv, logp_cur, logp_pred, release_typos: bool = False) -> 
 
 # %% ../nbs/02_meta_game.ipynb #d0a1b2c2
 def _check_meta_game(M) -> np.ndarray:
-    M = np.asarray(M, dtype=float)
+    M = _real_array(M, "meta-game")
     if M.ndim < 2 or M.shape != (M.shape[0],) + (2,) * M.shape[0] or M.shape[0] == 0:
         raise ValueError(f"meta-game must have shape (n,) + (2,)*n, got {M.shape}")
     if not np.all(np.isfinite(M)): raise ValueError("meta-game contains NaN or inf")

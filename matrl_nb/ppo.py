@@ -256,6 +256,22 @@ class PPOConfig:
     max_grad_norm: float = 0.5     # per agent, per parameter group; 0 disables clipping
     minibatches: int = 1           # per epoch (the release: 1, full batch)
 
+    def __post_init__(self):
+        "The same domains as `MATRLConfig`'s fields of these names: a bad value is refused, naming the field."
+        num = lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+        for k, lo_open, hi in (("clip", True, 1), ("vf_clip", True, None), ("vf_coef", False, None),
+                               ("ent_coef", False, None), ("kl_coef", False, None), ("target_kl", True, None),
+                               ("max_grad_norm", False, None)):
+            v = getattr(self, k)
+            if k == "vf_clip" and v is None: continue
+            if not num(v): raise TypeError(f"{k} must be a real number, got {type(v).__name__} {v!r:.40}")
+            if not math.isfinite(v) or v < 0 or (lo_open and v == 0) or (hi is not None and v >= hi):
+                raise ValueError(f"{k} must be a finite number {'>' if lo_open else '>='} 0"
+                                 + (f" and < {hi}" if hi is not None else "") + f", got {v!r}")
+        if isinstance(self.minibatches, (bool, np.bool_)) or not isinstance(self.minibatches, (int, np.integer)):
+            raise TypeError(f"minibatches must be an integer, got {type(self.minibatches).__name__} {self.minibatches!r:.40}")
+        if self.minibatches < 1: raise ValueError(f"minibatches must be >= 1, got {self.minibatches}")
+
 @dataclass
 class Batch:
     "The rollout of the k agents of one stack, as tensors with a leading agent axis: (k, T, ...)."

@@ -8,17 +8,23 @@ from __future__ import annotations
 import itertools
 import numpy as np
 
-from .nash import check_payoffs, check_rho, nash_conv
+from .nash import _number, _real_array, check_payoffs, check_rho, nash_conv
 
 # %% auto #0
-__all__ = ['STABILITY_CLASSES', 'VERDICT', 'restricted_game_symbolic', 'game_jacobian_symbolic', 'restricted_payoffs',
-           'simultaneous_gradient', 'game_jacobian', 'classify_fixed_point', 'perturbation_growth']
+__all__ = ['MAX_SYMBOLIC_AGENTS', 'STABILITY_CLASSES', 'VERDICT', 'restricted_game_symbolic', 'game_jacobian_symbolic',
+           'restricted_payoffs', 'simultaneous_gradient', 'game_jacobian', 'classify_fixed_point',
+           'perturbation_growth']
 
 # %% ../nbs/03_stable_fixed_point.ipynb #58ec976b
+MAX_SYMBOLIC_AGENTS = 8
+
 def restricted_game_symbolic(n: int):
     "SymPy symbols `rho`, payoff symbols `M[i][k]` (profile k in C order, M_i[0..0] = 0) and the payoffs g_i(rho)."
     import sympy as sp
-    if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n must be a positive integer, got {n!r}")
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if n > MAX_SYMBOLIC_AGENTS:  # 2^n profiles of n factors each: SymPy needs minutes and gigabytes beyond this
+        raise ValueError(f"n = {n} exceeds MAX_SYMBOLIC_AGENTS = {MAX_SYMBOLIC_AGENTS}; use the numeric functions below")
     rho = sp.symbols(f"rho1:{n + 1}", real=True)
     profiles = list(itertools.product((0, 1), repeat=n))
     M = [[sp.Integer(0) if not any(s) else sp.Symbol(f"M{i + 1}_{''.join(map(str, s))}", real=True) for s in profiles]
@@ -46,7 +52,7 @@ def _weights(R):
 def _as_batch(payoffs, rho):
     P = check_payoffs(payoffs)
     n = P.shape[0]
-    R = np.asarray(rho, dtype=float)
+    R = _real_array(rho, "rho")
     if R.ndim == 1: R = check_rho(R, n)[None]
     elif R.ndim != 2 or R.shape[1] != n: raise ValueError(f"rho must have shape ({n},) or (B, {n}), got {R.shape}")
     else: [check_rho(r, n) for r in R]
@@ -96,7 +102,7 @@ def classify_fixed_point(payoffs, rho, tol: float = 1e-7) -> dict:
     game, with the gradient `xi`, the eigenvalues of the mixing block and NashConv. `tol` is relative to max |payoff|."""
     P = check_payoffs(payoffs)
     r = check_rho(rho, P.shape[0])
-    if not (np.isfinite(tol) and tol > 0): raise ValueError(f"tol must be positive, got {tol}")
+    if _number(tol, "tol", low=0) == 0: raise ValueError(f"tol must be positive, got {tol}")
     scale = float(np.abs(P).max()) or 1.0
     t = tol * scale
     nc = nash_conv(P, r)
@@ -119,6 +125,10 @@ def perturbation_growth(payoffs, rho, seed, delta: float = 1e-3, lr: float = 0.0
     "Distance from `rho` after `steps` projected gradient-ascent steps from a random point `delta` away, over `delta`."
     P = check_payoffs(payoffs)
     r0 = check_rho(rho, P.shape[0])
+    if _number(delta, "delta", low=0) == 0 or _number(lr, "lr", low=0) == 0:
+        raise ValueError(f"delta and lr must be positive, got delta={delta}, lr={lr}")
+    _number(steps, "steps", integer=True, low=1)
+    if not isinstance(seed, np.random.Generator): _number(seed, "seed", integer=True, low=0)
     rng = np.random.default_rng(seed)
     u = rng.normal(size=r0.shape)
     x = np.clip(r0 + delta * u / np.linalg.norm(u), 0, 1)

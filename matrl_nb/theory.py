@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np
 
+from .nash import _real_array
+
 # %% auto #0
 __all__ = ['GAMMAS', 'STEPS', 'MIN_JOINT_TV', 'VIOLATION_TOL', 'MarkovGame', 'make_games', 'markov_game', 'random_markov_games',
            'check_policies', 'joint_policy', 'marginal', 'softmax', 'Evaluation', 'evaluate', 'expected_return',
@@ -17,7 +19,7 @@ __all__ = ['GAMMAS', 'STEPS', 'MIN_JOINT_TV', 'VIOLATION_TOL', 'MarkovGame', 'ma
 
 # %% ../nbs/01_trust_payoff_bound.ipynb #bfd0b96e
 def _finite(x, name):
-    x = np.asarray(x, dtype=float)
+    x = _real_array(x, name)  # TypeError for strings, booleans, complex numbers; ValueError if ragged
     if not np.all(np.isfinite(x)): raise ValueError(f"{name} contains NaN or inf")
     return x
 
@@ -60,16 +62,19 @@ def make_games(P, R, mu, gamma, actions) -> MarkovGame:
     R = R.reshape(B, n, S, K)
     if mu.shape != (B, S): raise ValueError(f"mu must have shape ({B}, {S}), got {mu.shape}")
     _check_distribution(P, -1, "P"); _check_distribution(mu, -1, "mu")
-    gamma = np.broadcast_to(_finite(gamma, "gamma"), (B,)).copy()
+    try: gamma = np.broadcast_to(_finite(gamma, "gamma"), (B,)).copy()
+    except ValueError as e:
+        if "gamma" in str(e): raise
+        raise ValueError(f"gamma must be a scalar or have shape ({B},), got shape {np.shape(gamma)}") from None
     if np.any(gamma < 0) or np.any(gamma >= 1): raise ValueError(f"gamma must lie in [0, 1), got {gamma.min()}..{gamma.max()}")
     return MarkovGame(P, R, mu, gamma, actions)
 
 def markov_game(P, R, mu, gamma) -> MarkovGame:
     "One game in its natural shapes: `P` (S, A_1..A_n, S), `R` (n, S, A_1..A_n), `mu` (S,); a batch of one."
-    P, R = np.asarray(P, dtype=float), np.asarray(R, dtype=float)
+    P, R = _real_array(P, "P"), _real_array(R, "R")
     if P.ndim < 3: raise ValueError(f"P must have shape (S, A_1, ..., A_n, S), got {P.shape}")
     actions = P.shape[1:-1]
-    return make_games(P[None], R[None], np.asarray(mu, dtype=float)[None], gamma, actions)
+    return make_games(P[None], R[None], _real_array(mu, "mu")[None], gamma, actions)
 
 def random_markov_games(rng, batch: int, n_states: int, actions, gamma, concentration: float = 1.0,
                         reward_scale: float = 1.0) -> MarkovGame:
@@ -218,7 +223,10 @@ def trust_payoff_bound(game: MarkovGame, pis, pis_hat, ev: Evaluation | None = N
 def tv_perturbation(rng, pis, radius) -> list:
     "Move each agent's policy, state by state, towards a random distribution by TV min(radius, TV(pi, q)); radius (B, n) or scalar."
     B = pis[0].shape[0]
-    radius = np.broadcast_to(np.asarray(radius, dtype=float), (B, len(pis)))
+    try: radius = np.broadcast_to(_finite(radius, "radius"), (B, len(pis)))
+    except ValueError as e:
+        if "radius" in str(e): raise
+        raise ValueError(f"radius must be a scalar or broadcast to ({B}, {len(pis)}), got shape {np.shape(radius)}") from None
     if np.any(radius < 0) or np.any(radius > 1): raise ValueError("radius must lie in [0, 1]")
     out = []
     for j, p in enumerate(pis):
@@ -242,9 +250,10 @@ def policy_gradient_step(game: MarkovGame, logits, lr, natural: bool = False) ->
 
 def aggregate(pis, pis_hat, rho) -> list:
     "pibar_j = rho_j pi_j + (1 - rho_j) pihat_j with rho (B, n) (or (n,)) = probability of keeping pi_j."
-    rho = np.asarray(rho, dtype=float)
+    rho = _real_array(rho, "rho")
     if np.any(~np.isfinite(rho)) or np.any(rho < 0) or np.any(rho > 1): raise ValueError("rho must lie in [0, 1]")
-    rho = np.broadcast_to(rho, (pis[0].shape[0], len(pis)))
+    try: rho = np.broadcast_to(rho, (pis[0].shape[0], len(pis)))
+    except ValueError: raise ValueError(f"rho must have shape ({len(pis)},) or ({pis[0].shape[0]}, {len(pis)}), got {rho.shape}") from None
     return [rho[:, j, None, None] * p + (1 - rho[:, j, None, None]) * q for j, (p, q) in enumerate(zip(pis, pis_hat))]
 
 # %% ../nbs/01_trust_payoff_bound.ipynb #76fcd6da
@@ -258,7 +267,9 @@ def theorem1_draws(n_draws: int, seed: int, gammas=GAMMAS, steps=STEPS, agents=(
                    states=(2, 3, 4, 5, 6), actions=(2, 3), batch: int = 50):
     "A DataFrame with one row per (draw, agent): Theorem 1, Remark 1 and the single-agent bound, all exact."
     import pandas as pd
-    if n_draws < 1 or batch < 1: raise ValueError("n_draws and batch must be positive")
+    for k, v in (("n_draws", n_draws), ("batch", batch)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{k} must be a positive integer, got {v!r}")
     for g in gammas:
         if not 0 <= g < 1: raise ValueError(f"gamma must lie in [0, 1), got {g}")
     for kind, size in steps:

@@ -46,19 +46,29 @@ class VDConfig:
     log_every: int = 2_000         # env steps per log row (= one MATRL iteration)
 
     def __post_init__(self):
-        for k in ("hidden", "lr", "buffer_size", "batch_size", "n_envs", "target_update", "eps_anneal_steps",
-                  "mixer_embed", "hypernet_embed", "grad_clip", "log_every"):
+        num = lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+        for k in ("hidden", "buffer_size", "batch_size", "n_envs", "target_update", "eps_anneal_steps",
+                  "mixer_embed", "hypernet_embed", "log_every", "hypernet_layers"):
             v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
-                raise ValueError(f"{k} must be a positive number, got {v!r}")
+            if not (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))):
+                raise TypeError(f"{k} must be an integer, got {type(v).__name__} {v!r:.40}")
+            if v < 1: raise ValueError(f"{k} must be a positive integer, got {v!r}")
+        for k in ("lr", "grad_clip", "optim_eps", "optim_alpha", "gamma", "eps_start", "eps_end"):
+            v = getattr(self, k)
+            if not num(v): raise TypeError(f"{k} must be a real number, got {type(v).__name__} {v!r:.40}")
+            if not math.isfinite(v): raise ValueError(f"{k} must be finite, got {v!r}")
+        for k in ("lr", "grad_clip", "optim_eps"):
+            if not getattr(self, k) > 0: raise ValueError(f"{k} must be a positive number, got {getattr(self, k)!r}")
+        if not 0 <= self.optim_alpha <= 1: raise ValueError(f"optim_alpha must be in [0, 1], got {self.optim_alpha}")
+        if not isinstance(self.double_q, (bool, np.bool_)): raise TypeError(f"double_q must be True or False, got {self.double_q!r}")
         if self.batch_size > self.buffer_size:
             raise ValueError(f"batch_size ({self.batch_size}) must not exceed buffer_size ({self.buffer_size})")
         if not 0 <= self.gamma <= 1: raise ValueError(f"gamma must be in [0, 1], got {self.gamma}")
         if not (0 <= self.eps_end <= self.eps_start <= 1):
-            raise ValueError(f"need 0 <= eps_end <= eps_start <= 1, got {self.eps_end}, {self.eps_start}")
-        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"need 0 <= eps_end <= eps_start <= 1, got eps_end={self.eps_end}, eps_start={self.eps_start}")
+        if not isinstance(self.optimizer, str) or self.optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; valid: {', '.join(OPTIMIZERS)}")
-        if self.mixer_state not in MIXER_STATES:
+        if not isinstance(self.mixer_state, str) or self.mixer_state not in MIXER_STATES:
             raise ValueError(f"unknown mixer_state {self.mixer_state!r}; valid: {', '.join(MIXER_STATES)}")
         if self.hypernet_layers not in (1, 2): raise ValueError(f"hypernet_layers must be 1 or 2, got {self.hypernet_layers}")
 
@@ -329,8 +339,16 @@ def train(env_name: str, algo: str, config: VDConfig | None = None, seed: int = 
     cfg = config if config is not None else VDConfig()
     if not isinstance(cfg, VDConfig): raise TypeError(f"config must be a VDConfig, got {type(cfg).__name__}")
     if algo not in VD_ALGOS: raise ValueError(f"unknown algorithm {algo!r}; valid: {', '.join(VD_ALGOS)}")
-    if not isinstance(total_steps, (int, np.integer)) or total_steps < cfg.log_every:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(total_steps, (bool, np.bool_)) or not isinstance(total_steps, (int, np.integer)):
+        raise TypeError(f"total_steps must be an integer number of environment steps, got {type(total_steps).__name__} {total_steps!r:.40}")
+    if total_steps < cfg.log_every:
         raise ValueError(f"total_steps={total_steps!r} is shorter than one log window ({cfg.log_every})")
+    if env_kwargs is not None and not isinstance(env_kwargs, dict):
+        raise TypeError(f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}")
+    if log_dir is not None and not isinstance(log_dir, (str, os.PathLike)):
+        raise TypeError(f"log_dir must be a folder path (str or Path) or None, got {type(log_dir).__name__}")
     torch.set_num_threads(1)  # small networks gain nothing from threads; the machine is shared
     envs = [make(env_name, **(env_kwargs or {})) for _ in range(cfg.n_envs)]
     eval_env = make(env_name, **(env_kwargs or {}))

@@ -49,12 +49,16 @@ def damage(kind, data):
     if kind == "garbage": return np.random.default_rng(0).integers(0, 256, 500, dtype=np.uint8).tobytes()
     if kind == "text": return b"not a checkpoint\n"
     if kind == "appended": return data + b"\0"
+    if kind == "missing_hash":  # the header without its sha256 field: nothing to verify the content against
+        nl = data.index(b"\n")
+        return b" ".join(f for f in data[:nl].split(b" ") if not f.startswith(b"sha256=")) + data[nl:]
+    if kind == "wrong_magic": return b"X" + data[1:]
     i = {"flip_payload": len(data) - 200, "flip_header_hash": 40, "flip_header_size": data.index(b"\n") - 1}[kind]
     return data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
 
 
 KINDS = ["empty", "truncated", "truncated_header", "last_byte_missing", "garbage", "text", "appended",
-         "flip_payload", "flip_header_hash", "flip_header_size"]
+         "flip_payload", "flip_header_hash", "flip_header_size", "missing_hash", "wrong_magic"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

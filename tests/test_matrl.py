@@ -265,3 +265,34 @@ def test_reward_scale_keeps_raw_logs_and_normalisers_resume(tmp_path):
     assert resumed.iteration.tolist() == [0, 1, 2]
     plain = matrl.EnvCopies([envs.make("mujoco/hopper-3x1")], [[0, 2], [1]], 0)   # no normalisers
     with pytest.raises(ValueError, match="normalisers"): plain.load_normaliser_state(ck["normalisers"])
+
+
+ONE_STEP_KILL = """
+import sys
+from matrl_nb.matrl import MATRLConfig, train
+train("matrix/matching_pennies", "MATRL", MATRLConfig(steps_per_iter=128, hidden=(8, 8), checkpoint_every=3),
+      seed=5, iterations=10_000, log_dir=sys.argv[1], progress=False)
+"""
+
+
+def test_one_step_game_resumes_bit_identical(tmp_path):
+    """A one-step game carries no episode across batches, so a run SIGKILLed and resumed from its checkpoint is
+    the uninterrupted run, row for row (every column but the timings), also after the checkpoint."""
+    import signal, subprocess, sys, time
+    d = tmp_path / "run"
+    p = subprocess.Popen([sys.executable, "-c", ONE_STEP_KILL, str(d)])
+    try:
+        t0 = time.time()
+        while time.time() - t0 < 120:
+            csv = d / "progress.csv"
+            if csv.exists() and len(csv.read_text().splitlines()) >= 5: break  # >= 4 rows: a checkpoint written
+            time.sleep(0.05)
+    finally:
+        p.send_signal(signal.SIGKILL); p.wait()
+    cfg = MATRLConfig(steps_per_iter=128, hidden=(8, 8), checkpoint_every=3)
+    n = load_checkpoint(d / "checkpoint.pt")["iteration"] + 4
+    resumed = train("matrix/matching_pennies", "MATRL", cfg, seed=5, iterations=n, log_dir=d, progress=False)
+    full = train("matrix/matching_pennies", "MATRL", cfg, seed=5, iterations=n, progress=False)
+    keep = [c for c in full.columns if c not in TIMING_COLUMNS]
+    assert resumed.iteration.tolist() == list(range(n))
+    pd.testing.assert_frame_equal(full[keep], resumed[keep], check_dtype=False)
