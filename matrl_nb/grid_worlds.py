@@ -99,7 +99,8 @@ class MaGymParallelEnv(ParallelEnv):
         for a in self.possible_agents:
             x = actions[a]
             if isinstance(x, np.ndarray): x = x.item()
-            if not (isinstance(x, (int, np.integer)) and 0 <= int(x) < 5):
+            # a bool is an int to Python: True would silently play action 1
+            if isinstance(x, (bool, np.bool_)) or not (isinstance(x, (int, np.integer)) and 0 <= int(x) < 5):
                 raise ValueError(f"action of {a} must be an integer in 0..4, got {x!r}")
             out.append(int(x))
         return out

@@ -38,6 +38,7 @@ def family(env_name: str) -> str | None:
 def hparams(set_name: str, env_name: str) -> dict:
     """The MATRLConfig fields of hyper-parameter set `set_name` for the family of `env_name`, steps per iteration
     included. An environment of no known family (your own) gets the release's defaults, and no other set."""
+    if not isinstance(set_name, str): raise TypeError(f"the hyper-parameter set must be named by a string (set_name), got {set_name!r}")
     if set_name not in HPARAM_SETS: raise ValueError(f"unknown hyper-parameter set {set_name!r}; valid: {', '.join(HPARAM_SETS)}")
     fam = family(env_name)
     if fam is None:

@@ -24,6 +24,8 @@ SCENARIOS = {"Hopper": ("3x1",), "Ant": ("4x2", "2x4", "8x1"), "HalfCheetah": ("
 EPISODE_LIMIT = 1000
 
 def _check_scenario(scenario: str, agent_conf: str):
+    for k, v in (("scenario", scenario), ("agent_conf", agent_conf)):
+        if not isinstance(v, str): raise TypeError(f"{k} must be a string, got {type(v).__name__} {v!r}")
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; valid: {', '.join(SCENARIOS)}")
     if agent_conf not in SCENARIOS[scenario]:
@@ -41,8 +43,10 @@ class MaMuJoCo(ParallelEnv):
         _check_scenario(scenario, agent_conf)
         if obs_mode not in ("local", "global"):
             raise ValueError(f"obs_mode must be 'local' or 'global', got {obs_mode!r}")
-        if not (isinstance(max_episode_steps, (int, np.integer)) and max_episode_steps > 0):
+        if isinstance(max_episode_steps, (bool, np.bool_)) or not (isinstance(max_episode_steps, (int, np.integer)) and max_episode_steps > 0):
             raise ValueError(f"max_episode_steps must be a positive int, got {max_episode_steps!r}")
+        if isinstance(agent_obsk, (bool, np.bool_)) or not (isinstance(agent_obsk, (int, np.integer)) and agent_obsk >= 0):
+            raise ValueError(f"agent_obsk must be a non-negative int (the graph distance each agent sees), got {agent_obsk!r}")
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
@@ -96,7 +100,11 @@ class MaMuJoCo(ParallelEnv):
         out = {}
         for a, x in actions.items():
             space = self._act_spaces[a]
-            x = np.asarray(x, dtype=np.float64)
+            try: arr = np.asarray(x)
+            except ValueError: raise ValueError(f"action of {a} must be an array of shape {space.shape}, got a ragged {x!r}") from None
+            if arr.dtype.kind not in "iuf":  # strings would parse, True would be 1.0, an imaginary part would vanish
+                raise ValueError(f"action of {a} must be real numbers, got {arr.dtype} values {x!r}")
+            x = arr.astype(np.float64)
             if x.shape != space.shape:
                 raise ValueError(f"action of {a} has shape {x.shape}, expected {space.shape}")
             if not np.all(np.isfinite(x)):
