@@ -13,7 +13,8 @@ from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
 # %% auto #0
-__all__ = ['MATRIX_GAMES', 'register', 'list_envs', 'make', 'MatrixGameEnv', 'matrix_game_env', 'random_steps_per_s']
+__all__ = ['MATRIX_GAMES', 'register', 'list_envs', 'make', 'check_joint_action', 'MatrixGameEnv', 'matrix_game_env',
+           'random_steps_per_s']
 
 # %% ../nbs/04a_envs.ipynb #fd3636db
 _REGISTRY: dict[str, tuple[Callable | str, dict]] = {}
@@ -47,6 +48,16 @@ def make(name: str, **kwargs) -> ParallelEnv:
     if env.metadata.get("team_reward") not in ("sum", "shared"):
         raise ValueError(f"environment {name!r} must set metadata['team_reward'] to 'sum' or 'shared'")
     return env
+
+# %% ../nbs/04a_envs.ipynb #joint002
+def check_joint_action(actions, agents) -> None:
+    "A joint action must be a dict naming exactly the live `agents`: TypeError or ValueError saying what is wrong."
+    if not isinstance(actions, dict):
+        raise TypeError(f"actions must be a dict agent -> action, got {type(actions).__name__}")
+    missing, unknown = set(agents) - set(actions), set(actions) - set(agents)
+    if missing or unknown:
+        raise ValueError(f"actions must name exactly the live agents {list(agents)}; "
+                         f"missing {sorted(map(str, missing))}, unknown {sorted(map(str, unknown))}")
 
 # %% ../nbs/04a_envs.ipynb #9da60f63
 class MatrixGameEnv(ParallelEnv):
@@ -91,12 +102,7 @@ class MatrixGameEnv(ParallelEnv):
         """The joint action as a tuple of ints, checked: a dict naming exactly the live agents, each action an
         integer (a Python or NumPy int, or a 0-d integer array; not a bool or a float) in 0..k_i-1. Without the
         check a -1 would wrap to the last action, 1.7 would be truncated to 1 and True would count as 1."""
-        if not isinstance(actions, dict):
-            raise TypeError(f"actions must be a dict agent -> action, got {type(actions).__name__}")
-        missing, unknown = set(self.agents) - set(actions), set(actions) - set(self.agents)
-        if missing or unknown:
-            raise ValueError(f"actions must name exactly the live agents {self.agents}; "
-                             f"missing {sorted(map(str, missing))}, unknown {sorted(map(str, unknown))}")
+        check_joint_action(actions, self.agents)
         joint = []
         for a in self.agents:
             x = actions[a]

@@ -93,8 +93,8 @@ class MaGymParallelEnv(ParallelEnv):
 
     def _actions(self, actions) -> list[int]:
         if not self.agents: raise ValueError("the episode is over: call reset() before step()")
-        if set(actions) != set(self.agents):
-            raise ValueError(f"actions must name exactly the agents {self.agents}, got {sorted(actions)}")
+        from matrl_nb.envs import check_joint_action
+        check_joint_action(actions, self.agents)
         out = []
         for a in self.possible_agents:
             x = actions[a]

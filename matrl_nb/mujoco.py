@@ -91,12 +91,8 @@ class MaMuJoCo(ParallelEnv):
 
     def check_actions(self, actions: dict) -> dict:
         "Validate a joint action: every live agent, the right shape, finite; return it clipped to the box, float32."
-        if not isinstance(actions, dict):
-            raise ValueError(f"actions must be a dict agent -> array, got {type(actions).__name__}")
-        missing, unknown = set(self.agents) - set(actions), set(actions) - set(self.agents)
-        if missing or unknown:
-            raise ValueError(f"actions must name exactly the live agents {self.agents}; "
-                             f"missing {sorted(missing)}, unknown {sorted(unknown)}")
+        from matrl_nb.envs import check_joint_action
+        check_joint_action(actions, self.agents)
         out = {}
         for a, x in actions.items():
             space = self._act_spaces[a]

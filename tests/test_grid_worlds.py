@@ -73,7 +73,7 @@ def test_bad_input():
         switch4_env(full_observable=True)
     env = checkers_env()
     env.reset()
-    with pytest.raises(ValueError, match="exactly the agents"):
+    with pytest.raises(ValueError, match="exactly the live agents"):
         env.step({"agent_0": 0})
     with pytest.raises(ValueError, match="0..4"):
         env.step({"agent_0": 5, "agent_1": 0})
