@@ -21,12 +21,12 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_ENV', 'RESULT_COLUMNS', 'RESULT_UNITS',
-           'README_START', 'README_END', 'FIGS_START', 'FIGS_END', 'check_preset', 'default_preset', 'smoke_dir',
-           'final_dir', 'output_dir', 'preset_sizes', 'run_note', 'stamp_panel', 'save_figure', 'coincidence_labels',
-           'check_result_row', 'save_results', 'latest_outputs', 'read_results', 'collect_results', 'seeds_text',
-           'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme', 'parameters_cell',
-           'experiment_notebooks', 'declared_parameters', 'RunResult', 'executed_preset', 'run_notebook',
-           'resolve_notebooks', 'summary_table', 'backend_parameters', 'notebook_parameters', 'main']
+           'README_START', 'README_END', 'FIGS_START', 'FIGS_END', 'VERDICTS_START', 'VERDICTS_END', 'check_preset',
+           'default_preset', 'smoke_dir', 'final_dir', 'output_dir', 'preset_sizes', 'run_note', 'stamp_panel',
+           'save_figure', 'coincidence_labels', 'check_result_row', 'save_results', 'latest_outputs', 'read_results',
+           'collect_results', 'seeds_text', 'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme',
+           'parameters_cell', 'experiment_notebooks', 'declared_parameters', 'RunResult', 'executed_preset',
+           'run_notebook', 'resolve_notebooks', 'summary_table', 'backend_parameters', 'notebook_parameters', 'main']
 
 # %% ../nbs/90_reproduce.ipynb #11259bc5
 PRESETS = ("smoke", "quick", "paper")  # in order of cost
@@ -328,16 +328,20 @@ def figures_markdown(figures_dir=None, root=None) -> str:
 
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 FIGS_START, FIGS_END = "<!-- figures:start -->", "<!-- figures:end -->"
+VERDICTS_START, VERDICTS_END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
 def _replace_between(text: str, start: str, end: str, body: str, where) -> str:
     i, j = text.find(start), text.find(end)
     if i < 0 or j < i: raise ValueError(f"{where} lacks the markers {start} ... {end}")
     return text[:i + len(start)] + "\n" + body + "\n" + text[j:]
 
 def update_readme(readme=None, figures_dir=None) -> bool:
-    "Rewrite the README's results table and figure list (between their markers); True if it changed."
+    "Rewrite the README's verdict table, results tables and figure list (between their markers); True if it changed."
+    from matrl_nb.evidence import verdicts_markdown
     readme = Path(readme or ROOT / "README.md")
     text = readme.read_text()
-    new = _replace_between(text, README_START, README_END, results_markdown(collect_results(figures_dir)), readme)
+    results = collect_results(figures_dir)
+    new = _replace_between(text, VERDICTS_START, VERDICTS_END, verdicts_markdown(results), readme)
+    new = _replace_between(new, README_START, README_END, results_markdown(results), readme)
     new = _replace_between(new, FIGS_START, FIGS_END, figures_markdown(figures_dir, readme.parent), readme)
     if new != text: readme.write_text(new)
     return new != text

@@ -102,7 +102,7 @@ def layout(tmp_path, monkeypatch):
     (root / "figures" / "quick" / "98_demo.png").write_bytes(b"the previous run's figure")
     (root / "figures" / "quick" / "98_demo_results.csv").write_text(
         "experiment,metric,method,ours,paper,preset,budget,unit,n_seeds,seeds\ne,m,old,0,,quick,10,iterations,1,[0]\n")
-    (root / "README.md").write_text(f"# r\n{rp.README_START}\nold table\n{rp.README_END}\n{rp.FIGS_START}\nold list\n{rp.FIGS_END}\n")
+    (root / "README.md").write_text(f"# r\n{rp.VERDICTS_START}\n{rp.VERDICTS_END}\n{rp.README_START}\nold table\n{rp.README_END}\n{rp.FIGS_START}\nold list\n{rp.FIGS_END}\n")
     index = demo_notebook(figure=False)
     index["cells"] = index["cells"][1:]
     (root / "nbs" / "index.ipynb").write_text(json.dumps(index))
