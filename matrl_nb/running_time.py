@@ -376,6 +376,8 @@ def meta_cost(ns, T: int = 2000, calls: int = 20, regimes=REGIMES, step: float =
     solver, and the solver's method. One row per call."""
     from matrl_nb import matrl
     cfg, algo, rows = matrl.MATRLConfig(), matrl.ALGORITHMS["MATRL"], []
+    for n in sorted({2, 3} | set(ns)):   # untimed first calls: lazy imports, first allocations
+        matrl.meta_nash(matrl.meta_game(*synthetic_batch(n, 64, rng=0), cfg), algo, cfg, np.random.default_rng(0))
     for regime in regimes:
         for n in ns:
             rng = np.random.default_rng([seed, n, REGIMES.index(regime)])
@@ -395,6 +397,7 @@ def hard_cost(ns, games: int = 6, seed: int = 0) -> pd.DataFrame:
     CMA-ES evaluations and whether it converged; one row per (n, game)."""
     from matrl_nb.nash import solve_nash
     rows = []
+    solve_nash(game_without_pure_equilibrium(3, 0), rng=0)   # untimed: the first call imports cma
     for n in ns:
         rng = np.random.default_rng([seed, n, 7])
         for g in range(_positive_int(games, "games")):
@@ -410,6 +413,7 @@ def warm_start_cost(ns, sequences: int = 4, length: int = 6, drift: float | None
     `solve_nash_warm` from the previous game's warm equilibrium. One row per (n, sequence, game)."""
     from matrl_nb.nash import pure_equilibria, solve_nash
     rows = []
+    solve_nash_warm(game_without_pure_equilibrium(3, 0), np.full(3, 0.5), rng=0)   # untimed: imports
     for n in ns:
         rng = np.random.default_rng([seed, n, 11])
         for s in range(_positive_int(sequences, "sequences")):
