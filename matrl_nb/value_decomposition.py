@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+
+from .checkpoint import check_resume, load_checkpoint, save_checkpoint
 from torch import nn
 
 VD_ALGOS = ("VDN", "QMIX")
@@ -323,11 +325,6 @@ def greedy_return(env, learner: ValueDecompositionLearner, seed: int | None = No
 LOG_COLUMNS = ("iteration", "env_steps", "team_return", "greedy_return", "episodes", "epsilon", "loss", "q_mean",
                "target_mean", "td_error", "grad_norm", "train_steps", "steps_per_s", "wall_s")
 
-def _save_atomic(obj, path: Path):
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)  # a kill leaves the old checkpoint or the new one, never half of one
-
 def train(env_name: str, algo: str, config: VDConfig | None = None, seed: int = 0, total_steps: int = 20_000,
           log_dir=None, env_kwargs: dict | None = None) -> pd.DataFrame:
     """Train VDN or QMIX on `env_name` (a `matrl_nb.envs` name) for `total_steps` env steps; one row per
@@ -370,10 +367,10 @@ def train(env_name: str, algo: str, config: VDConfig | None = None, seed: int = 
         log_dir = Path(log_dir); log_dir.mkdir(parents=True, exist_ok=True)
         csv, ckpt = log_dir / "progress.csv", log_dir / "checkpoint.pt"
         if ckpt.exists():
-            saved = torch.load(ckpt, weights_only=False)
-            if saved["meta"] != meta:
-                diff = [k for k in meta if saved["meta"].get(k) != meta[k]]
-                raise ValueError(f"{ckpt} belongs to a different run (differs in {diff}); use another log_dir")
+            # hash-checked, with the previous good one as a fallback (matrl_nb.checkpoint); a different run's
+            # checkpoint is refused with every differing field and both values named
+            saved = load_checkpoint(ckpt)
+            check_resume(ckpt, saved["meta"], meta)
             c = saved["counters"]
             if c["t_env"] >= total_steps:  # the folder already holds this run or a longer one: read, never shorten
                 return _frame([r for r in c["rows"] if r["env_steps"] <= total_steps], algo, env_name, seed)
@@ -419,7 +416,7 @@ def train(env_name: str, algo: str, config: VDConfig | None = None, seed: int = 
                 c["rows"].append(row); c["wall"] = row["wall_s"]
                 if csv is not None:
                     pd.DataFrame([row], columns=LOG_COLUMNS).to_csv(csv, mode="a", header=not csv.exists(), index=False)
-                    _save_atomic(dict(meta=meta, counters=c, learner=learner.state_dict()), ckpt)
+                    save_checkpoint(ckpt, dict(meta=meta, counters=c, learner=learner.state_dict()))
                 win = dict(returns=[], stats=[], t0=time.perf_counter())
             if c["t_env"] >= total_steps: break
     for e in envs + [eval_env]: e.close()

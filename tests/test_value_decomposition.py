@@ -136,8 +136,11 @@ def test_resume_and_never_shorten(tmp_path):
     assert b.epsilon.iloc[-1] == epsilon(600, cfg)
     s = train("grid/switch4", "VDN", cfg, seed=1, total_steps=200, log_dir=tmp_path)
     assert s.equals(a.iloc[:1]) and len(pd.read_csv(tmp_path / "progress.csv")) == 3
-    with pytest.raises(ValueError, match="different run"):
+    with pytest.raises(ValueError, match="other settings") as e:   # every differing field named, with both values
         train("grid/switch4", "VDN", cfg, seed=2, total_steps=400, log_dir=tmp_path)
+    assert "seed" in str(e.value) and "1" in str(e.value) and "2" in str(e.value)
+    from matrl_nb.checkpoint import MAGIC
+    assert (tmp_path / "checkpoint.pt").read_bytes().startswith(MAGIC)   # hash-checked (matrl_nb.checkpoint)
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "progress.csv").write_text("env_steps,team_return\n2000,1.0\n")
     with pytest.raises(ValueError, match="without checkpoint"):
