@@ -324,13 +324,8 @@ def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_s
     """Write a task's result into `<out>/<job id>/`: the files a Ray task returned, then `log.csv`, then `job.json`
     (with the code version it ran or was checked under). `prior_seconds`: training time recorded before a check."""
     d = out / task["id"]
-    if r.get("verified") is False and backend == "ray" and (d / "progress.csv").exists():  # the worker set its copy aside
-        stale = out / ".stale" / f"{task['id']}-{_read_json(d / 'job.json').get('code', 'unknown')}"
-        if stale.exists(): shutil.rmtree(stale)
-        stale.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(d, stale)
-        for p in d.iterdir():
-            if p.name != "job.json": p.unlink()
+    if r.get("verified") is False and backend == "ray" and (d / "progress.csv").exists():
+        _set_aside(d)  # the worker set its own copy aside; this is the driver's
     for name, data in (r.get("files") or {}).items(): _write_atomic(d / name, data)
     if r["status"] == "finished":
         log = r["log"].drop(columns=[c for c in ("job_id", *_job_fields(task["job"])) if c in r["log"].columns])
@@ -482,18 +477,21 @@ def reproduces(task: dict, log_dir, rows: int = VERIFY_ROWS) -> tuple[bool, str]
     return False, (f"{len(diff)} column(s) differ in the first {k} rows ({', '.join(diff[:5])}"
                    f"{', ...' if len(diff) > 5 else ''}); e.g. {c}: {list(old[c].head(k))} then, {list(new[c].head(k))} now")
 
+def _set_aside(d: Path) -> Path:
+    """Copy the job folder `d` to `<d.parent>/.stale/<job id>-<its code version>/` and empty `d` but for its
+    `job.json` (the driver still writes it). Used by a worker on its folder and by the driver on its copy."""
+    stale = d.parent / ".stale" / f"{d.name}-{_read_json(d / 'job.json').get('code', 'unknown')}"
+    if stale.exists(): shutil.rmtree(stale)
+    shutil.copytree(d, stale)
+    for p in d.iterdir():
+        if p.name != "job.json": shutil.rmtree(p) if p.is_dir() else p.unlink()
+    return stale
+
 def _verify(task: dict, d: Path) -> dict:
-    "Check the folder `d` (see `reproduces`); move it aside when this code computes something else. The check's record."
+    "Check the folder `d` (see `reproduces`); set it aside when this code computes something else. The check's record."
     t0 = time.time()
     ok, why = reproduces(task, d)
-    if not ok and d.exists():
-        old = _read_json(d / "job.json").get("code", "unknown")
-        stale = d.parent / ".stale" / f"{d.name}-{old}"
-        if stale.exists(): shutil.rmtree(stale)
-        stale.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(d), str(stale))
-        d.mkdir()
-        if (stale / "job.json").exists(): shutil.copy2(stale / "job.json", d / "job.json")  # the driver still writes it
+    if not ok and d.exists(): _set_aside(d)
     return {"verified": ok, "verify_error": why, "verify_seconds": round(time.time() - t0, 3)}
 
 # %% ../nbs/92_sweep.ipynb #178c3829
@@ -521,17 +519,18 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     code = code_version()
-    def _other_code(t):  # log rows written (or last checked) under another code version: check before reuse
-        return (out / t["id"] / "progress.csv").exists() and _read_json(out / t["id"] / "job.json").get("code") != code
-    todo = [t for t in tasks if not is_finished(out / t["id"], t["id"]) or _other_code(t)]
+    for t in tasks:  # each folder read once: finished? log rows written (or last checked) under another code version?
+        d = out / t["id"]
+        t["finished"] = is_finished(d, t["id"])
+        t["verify"] = (d / "progress.csv").exists() and _read_json(d / "job.json").get("code") != code
+    todo = [t for t in tasks if not t["finished"] or t["verify"]]
     status = {t["id"]: "cached" for t in tasks}
     resumed, prior = {}, {}
     for t in todo:
         d = out / t["id"]
         d.mkdir(exist_ok=True)
-        t["verify"] = _other_code(t)
         meta = _read_json(d / "job.json")
-        prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and is_finished(d, t["id"]) else 0.0
+        prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and t["finished"] else 0.0
         resumed[t["id"]] = (d / "checkpoint.pt").exists()
         _write_job_json(d, t, status="running", backend=backend, resumed=resumed[t["id"]], error="", traceback="",
                         submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **({} if meta.get("code") else {"code": code}))

@@ -115,19 +115,24 @@ train("matrix/iterated_matching_pennies", "MATRL", MATRLConfig(steps_per_iter=25
 """
 
 
-def test_resume_after_kill_loses_no_iteration(tmp_path):
-    "SIGKILL a run after some checkpoints; the resumed log has every iteration exactly once, the first ones unchanged."
+
+def kill_after_rows(script: str, d, rows: int, timeout: float = 120.0):
+    "Run `script` (given the folder `d`) in a subprocess and SIGKILL it once `d/progress.csv` holds `rows` rows."
     import signal, subprocess, sys, time
-    d = tmp_path / "run"
-    p = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(d)])
+    p = subprocess.Popen([sys.executable, "-c", script, str(d)])
     try:
         t0 = time.time()
-        while time.time() - t0 < 120:
+        while time.time() - t0 < timeout:
             csv = d / "progress.csv"
-            if csv.exists() and len(csv.read_text().splitlines()) >= 6: break  # >= 5 rows: 2 checkpoints written
+            if csv.exists() and len(csv.read_text().splitlines()) >= rows + 1: break  # + the header
             time.sleep(0.05)
     finally:
         p.send_signal(signal.SIGKILL); p.wait()
+
+def test_resume_after_kill_loses_no_iteration(tmp_path):
+    "SIGKILL a run after some checkpoints; the resumed log has every iteration exactly once, the first ones unchanged."
+    d = tmp_path / "run"
+    kill_after_rows(KILL_SCRIPT, d, 5)  # 5 rows: 2 checkpoints written
     ck = load_checkpoint(d / "checkpoint.pt")
     cfg = MATRLConfig(steps_per_iter=256, hidden=(16, 16), checkpoint_every=2)
     n = ck["iteration"] + 4
@@ -278,17 +283,8 @@ train("matrix/matching_pennies", "MATRL", MATRLConfig(steps_per_iter=128, hidden
 def test_one_step_game_resumes_bit_identical(tmp_path):
     """A one-step game carries no episode across batches, so a run SIGKILLed and resumed from its checkpoint is
     the uninterrupted run, row for row (every column but the timings), also after the checkpoint."""
-    import signal, subprocess, sys, time
     d = tmp_path / "run"
-    p = subprocess.Popen([sys.executable, "-c", ONE_STEP_KILL, str(d)])
-    try:
-        t0 = time.time()
-        while time.time() - t0 < 120:
-            csv = d / "progress.csv"
-            if csv.exists() and len(csv.read_text().splitlines()) >= 5: break  # >= 4 rows: a checkpoint written
-            time.sleep(0.05)
-    finally:
-        p.send_signal(signal.SIGKILL); p.wait()
+    kill_after_rows(ONE_STEP_KILL, d, 4)  # 4 rows: a checkpoint written
     cfg = MATRLConfig(steps_per_iter=128, hidden=(8, 8), checkpoint_every=3)
     n = load_checkpoint(d / "checkpoint.pt")["iteration"] + 4
     resumed = train("matrix/matching_pennies", "MATRL", cfg, seed=5, iterations=n, log_dir=d, progress=False)
