@@ -10,9 +10,12 @@ import pandas as pd
 from rliable import metrics
 from scipy import stats
 
+from .reproduce import coincidence_labels
+
 # %% auto #0
 __all__ = ['VERDICTS', 'score_matrix', 'iqm', 'probability_of_improvement', 'interval', 'iqm_interval', 'improvement_interval',
-           'verdict', 'normalise', 'performance_profile', 'iqm_curve', 'compare', 'verdicts_markdown']
+           'verdict', 'normalise', 'performance_profile', 'iqm_curve', 'compare', 'result_rows', 'plot_iqm_curves',
+           'verdicts_markdown']
 
 # %% ../nbs/09_evidence.ipynb #81afbcef
 def score_matrix(finals: pd.DataFrame, method: str, tasks, task_col: str = "task", method_col: str = "algo",
@@ -132,6 +135,53 @@ def compare(finals: pd.DataFrame, groups: dict, methods, pairs, task_col: str = 
             p, lo, hi = improvement_interval(sc[x], sc[y], **kw)
             imp.append(dict(group=g, x=x, y=y, p_improvement=p, low=lo, high=hi, verdict=verdict(lo, hi)))
     return pd.DataFrame(iq), pd.DataFrame(imp)
+
+# %% ../nbs/09_evidence.ipynb #ev0rows2
+def result_rows(finals: pd.DataFrame, iqms: pd.DataFrame, improvements: pd.DataFrame, experiments: dict,
+                methods, group_col: str = "group", method_col: str = "algo", digits: int = 2,
+                paper: dict | None = None, claims: dict | None = None, unit: str = "env steps") -> list[dict]:
+    """The results rows of `compare`'s (iqms, improvements) over `finals` (one row per run: group, method,
+    seed, final, steps). `experiments`: group -> the rows' experiment label, in row order; `paper`:
+    (group, method) -> the paper's number; `claims`: "X vs Y" -> the paper's claim (both text)."""
+    need = {group_col, method_col, "seed", "final", "steps"}
+    if not need <= set(finals.columns): raise ValueError(f"finals lack columns {sorted(need - set(finals.columns))}")
+    fmt = lambda v: f"{v:.{digits}f}"
+    rows = []
+    for g, exp in experiments.items():
+        mine = finals[finals[group_col] == g]
+        for m in methods:
+            f = mine[mine[method_col] == m]
+            if not len(f): continue
+            q = iqms[(iqms.group == g) & (iqms.method == m)]
+            if len(q) != 1: raise ValueError(f"iqms has {len(q)} rows for group {g!r}, method {m!r}")
+            q = q.iloc[0]
+            sd = f.final.std(ddof=1) if len(f) > 1 else 0.0
+            rows.append(dict(experiment=exp, metric="final team return (last 10% of steps): IQM [95% CI]; mean ± std",
+                             method=m, ours=f"{fmt(q.iqm)} [{fmt(q.low)}, {fmt(q.high)}]; {fmt(f.final.mean())} ± {fmt(sd)}",
+                             paper=str((paper or {}).get((g, m), "")), budget=int(f.steps.max()), unit=unit,
+                             n_seeds=int(f.seed.nunique()), seeds=sorted(int(s) for s in f.seed.unique())))
+        for r in improvements[improvements.group == g].itertuples():
+            f = mine[mine[method_col].isin([r.x, r.y])]
+            x = f[f[method_col] == r.x]
+            pair = f"{r.x} vs {r.y}"
+            rows.append(dict(experiment=exp, metric=f"P({r.x} > {r.y}) [95% CI]: verdict", method=pair,
+                             ours=f"{r.p_improvement:.2f} [{r.low:.2f}, {r.high:.2f}]: {r.verdict}",
+                             paper=str((claims or {}).get(pair, "")), budget=int(f.steps.max()), unit=unit,
+                             n_seeds=int(x.seed.nunique()), seeds=sorted(int(s) for s in x.seed.unique())))
+    return rows
+
+# %% ../nbs/09_evidence.ipynb #ev0plot1
+def plot_iqm_curves(ax, curves: dict, styles: dict, unit: str = "steps", band_alpha: float = 0.15) -> dict:
+    """Draw `curves` (method -> `iqm_curve` table) on `ax`: the IQM line, labelled with its number of runs, and
+    its band; `styles`: method -> line keywords with a `color`. A curve equal to an earlier one is dashed, on
+    top, and named so in the legend (`coincidence_labels`, which this returns)."""
+    same = coincidence_labels({m: (c.env_steps.to_numpy(), c.iqm.to_numpy()) for m, c in curves.items()}, unit)
+    for m, c in curves.items():
+        if m not in styles or "color" not in styles[m]: raise ValueError(f"styles has no color for {m!r}")
+        kw = {**styles[m], **(dict(ls=(0, (4, 3)), zorder=3) if m in same else {})}
+        ax.plot(c.env_steps, c.iqm, label=f"{m} (n={int(c.runs.max())}){same.get(m, '')}", **kw)
+        ax.fill_between(c.env_steps, c.low, c.high, color=styles[m]["color"], alpha=band_alpha, lw=0)
+    return same
 
 # %% ../nbs/09_evidence.ipynb #19620e3c
 def verdicts_markdown(results: pd.DataFrame) -> str:
