@@ -504,11 +504,25 @@ def _summary_row(task: dict, status: str, out: Path) -> dict:
     return {"job_id": task["id"], **_job_fields(task["job"]), "status": status, "resumed": bool(meta.get("resumed", False)),
             "seconds": meta.get("seconds", math.nan), "last_team_return": last, "error": meta.get("error", "")}
 
+def _claim(out: Path, jid: str):
+    """This process's exclusive lock on job `jid` of the sweep `out` (`fcntl.flock` on `<out>/.locks/<jid>.lock`,
+    released when the file is closed or the process dies): (the open file, "") or (None, who holds it)."""
+    import fcntl, socket
+    (out / ".locks").mkdir(exist_ok=True)
+    f = open(out / ".locks" / f"{jid}.lock", "a+")
+    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.seek(0); who = f.read().strip() or "another process"; f.close()
+        return None, who
+    f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}\n"); f.flush()
+    return f, ""
+
 def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = None, ray_address: str | None = None,
              checkpoint_dir: str | None = None, progress: bool = True) -> pd.DataFrame:
     """Run `jobs` (a list of `Job`) on `backend` ("local": a process pool here; "ray": one Ray task per job),
     each in `<out>/<job id>/`, skipping finished ones; the finished jobs' logs as one DataFrame with the job's
-    fields as leading columns. `attrs`: `finished` (all jobs finished), `failed` (job ids), `summary` (records).
+    fields as leading columns. `attrs`: `finished` (all jobs finished), `failed` (job ids), `busy` (job ids another runner
+    holds, left alone), `summary` (records).
     `processes`: parallel jobs (local default: the CPU count; ray default: the cluster's CPUs). `ray_address`
     (else `$RAY_ADDRESS`, else a local instance); `checkpoint_dir`: a folder on the Ray workers' machines where
     running jobs keep their files (default: a temporary one)."""
@@ -525,6 +539,20 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         t["verify"] = (d / "progress.csv").exists() and _read_json(d / "job.json").get("code") != code
     todo = [t for t in tasks if not t["finished"] or t["verify"]]
     status = {t["id"]: "cached" for t in tasks}
+    # two runners on one job folder would interleave its checkpoints and logs: a job another runner holds is left alone
+    locks, busy = {}, {}
+    for t in todo:
+        f, who = _claim(out, t["id"])
+        if f is None: busy[t["id"]], status[t["id"]] = who, "busy"
+        else: locks[t["id"]] = f
+    todo = [t for t in todo if t["id"] in locks]
+    try:
+        return _run_claimed(tasks, todo, status, busy, out, code, backend, processes, ray_address, checkpoint_dir, progress)
+    finally:
+        for f in locks.values(): f.close()
+
+def _run_claimed(tasks, todo, status, busy, out, code, backend, processes, ray_address, checkpoint_dir, progress):
+    "`run_jobs` once this process holds the locks of the jobs in `todo`; `busy`: job id -> the runner holding it."
     resumed, prior = {}, {}
     for t in todo:
         d = out / t["id"]
@@ -560,6 +588,10 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
     finally:
         bar.close()
         if term is not None: signal.signal(signal.SIGTERM, term)
+    for t in tasks:
+        if t["id"] in busy:
+            print(f"BUSY job {t['id']} ({t['job'].label}): {busy[t['id']]} is running it; not run here, not in this result",
+                  file=sys.stderr)
     rows = [_summary_row(t, status[t["id"]], out) for t in tasks]
     _write_atomic(out / "summary.csv", pd.DataFrame(rows).to_csv(index=False))
     failed = [t for t in tasks if status[t["id"]] == "failed"]
@@ -569,7 +601,7 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
               f"{meta.get('traceback', '')}", file=sys.stderr)
     logs = [pd.read_csv(out / t["id"] / "log.csv") for t in tasks if status[t["id"]] in ("finished", "cached")]
     df = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=["job_id", *_job_fields(tasks[0]["job"])])
-    df.attrs.update(finished=not failed, failed=[t["id"] for t in failed], summary=rows)
+    df.attrs.update(finished=not failed and not busy, failed=[t["id"] for t in failed], busy=list(busy), summary=rows)
     return df
 
 # %% ../nbs/92_sweep.ipynb #d1eb4477
@@ -621,9 +653,9 @@ def main(argv=None) -> int:
     summ = pd.DataFrame(df.attrs["summary"])
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
         print(summ[["job_id", "env", "algo", "seed", "status", "resumed", "seconds", "last_team_return", "error"]].to_string(index=False))
-    n_failed = len(df.attrs["failed"])
+    n_failed, n_busy = len(df.attrs["failed"]), len(df.attrs["busy"])
     print(f"\n{len(summ)} jobs in {a.out} (summary: {Path(a.out) / 'summary.csv'}); "
-          + ("all finished" if not n_failed else f"{n_failed} failed"))
+          + ("all finished" if df.attrs["finished"] else f"{n_failed} failed, {n_busy} busy (held by another runner)"))
     return 0 if df.attrs["finished"] else 1
 
 if __name__ == "__main__" and "__file__" in globals():  # a module run by `python -m`, not a notebook

@@ -275,3 +275,25 @@ def test_a_folder_of_other_code_is_reused_only_if_its_first_rows_reproduce(tmp_p
     pd.testing.assert_frame_equal(reproducible(first), reproducible(again))  # the redone job computes what it did
     third = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
     assert [r["status"] for r in third.attrs["summary"]] == ["cached", "cached"]  # checked once per code version
+
+
+def test_a_job_another_process_runs_is_left_alone(tmp_path):
+    "A second runner (another process holding the job's lock) gets `busy`; the folder is untouched; the CLI exits 1."
+    job = smoke_jobs()[0]
+    jid = job_id(job)
+    (tmp_path / ".locks").mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import fcntl, sys, time
+        f = open({str(tmp_path / '.locks' / f'{jid}.lock')!r}, "a+"); fcntl.flock(f, fcntl.LOCK_EX)
+        f.write("pid 4242 on elsewhere"); f.flush(); print("held", flush=True); time.sleep(60)""")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        df = run_jobs([job], out=tmp_path, processes=1, progress=False)
+        assert df.attrs["busy"] == [jid] and not df.attrs["finished"] and len(df) == 0
+        assert not (tmp_path / jid).exists()
+        argv = ["--trainer", "ppo", "--envs", GAMES[0], "--algos", "IL", "--seeds", "0", "--budget", "2", "--out", str(tmp_path),
+                "--no-progress", "--override", *[f"{k}={v}" for k, v in TINY.items()]]
+        assert main(argv) == 1
+    finally:
+        holder.kill(); holder.wait()
+    assert run_jobs([job], out=tmp_path, processes=1, progress=False).attrs["finished"]   # the lock died with its holder
