@@ -13,9 +13,9 @@ from pettingzoo import ParallelEnv
 
 # %% auto #0
 __all__ = ['RULES', 'REWARDS', 'ACTION_MEANINGS', 'DOWN', 'LEFT', 'UP', 'RIGHT', 'NOOP', 'CHECKERS_REWARDS', 'CELL_CODES',
-           'CHECKERS_OBS', 'FOOD_CELLS', 'SWITCH4_OBS', 'GRID_ENVS', 'ALL_ALGOS', 'PPO_FAMILY', 'TASKS', 'PROTOCOLS',
-           'MaGymParallelEnv', 'CheckersEnv', 'Switch4Env', 'checkers_env', 'switch4_env', 'play', 'task_of',
-           'experiment_jobs', 'final_return']
+           'CHECKERS_OBS', 'FOOD_CELLS', 'SWITCH4_OBS', 'GRID_ENVS', 'ALL_ALGOS', 'PPO_FAMILY', 'TASKS', 'VD_TASK',
+           'PROTOCOLS', 'MaGymParallelEnv', 'CheckersEnv', 'Switch4Env', 'checkers_env', 'switch4_env', 'play',
+           'task_of', 'experiment_jobs', 'final_return']
 
 # %% ../nbs/06_grid_worlds.ipynb #822bcb26
 RULES = ("paper", "ma-gym-0.0.14")   # reward rules (Checkers: agent 0's food values; Switch4: arrived agents' cost)
@@ -307,6 +307,9 @@ TASKS = {
     "checkers": ("grid/checkers", {}),                       # the paper's view and individual rewards
     "checkers-team": ("grid/checkers", {"reward": "team"}),  # every agent receives the team reward
 }
+# VDN and QMIX learn from the team reward on every task (06a), so on the team-reward variant of Checkers they compute
+# exactly what they compute on `checkers`: each task's VDN/QMIX runs are those of VD_TASK[task], declared once
+VD_TASK = {t: t for t in TASKS} | {"checkers-team": "checkers"}
 # the (task, hyper-parameter set) pairs the PPO family runs on; VDN and QMIX run once on each task named here
 PROTOCOLS = (("switch4", "release"), ("switch4-clock", "release"), ("switch4-clock", "tuned"),
              ("checkers", "release"), ("checkers", "tuned"), ("checkers-team", "release"), ("checkers-team", "tuned"))
@@ -321,7 +324,7 @@ def experiment_jobs(iterations: dict, seeds, steps_per_iter: int = 2000, vd_over
                     protocols=PROTOCOLS) -> list:
     """The experiment's jobs, seed by seed (so that a partial run holds whole seeds): for every (task, set)
     of `protocols` the four PPO-family algorithms for `iterations[env]` iterations of `steps_per_iter`
-    steps, then VDN and QMIX on every task for as many environment steps (`vd_overrides`: VDConfig fields)."""
+    steps, then VDN and QMIX on every task (`VD_TASK`) for as many environment steps (`vd_overrides`: VDConfig fields)."""
     from matrl_nb.sweep import Job
     bad = sorted({t for t, _ in protocols} - set(TASKS))
     if bad: raise ValueError(f"unknown task(s) {bad} in protocols; tasks: {', '.join(TASKS)}")
@@ -330,7 +333,7 @@ def experiment_jobs(iterations: dict, seeds, steps_per_iter: int = 2000, vd_over
         for task, hp in protocols:
             env, kw = TASKS[task]
             jobs += [Job("ppo", env, a, s, iterations[env], hp, {"steps_per_iter": steps_per_iter}, kw) for a in PPO_FAMILY]
-        for task in dict.fromkeys(t for t, _ in protocols):
+        for task in dict.fromkeys(VD_TASK[t] for t, _ in protocols):
             env, kw = TASKS[task]
             jobs += [Job("vd", env, a, s, iterations[env] * steps_per_iter, "release",
                          {"log_every": steps_per_iter, **(vd_overrides or {})}, kw) for a in ("VDN", "QMIX")]
