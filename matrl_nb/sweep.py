@@ -351,7 +351,7 @@ class _Progress:
     "A tqdm bar over jobs: done / running / failed in the postfix, and the time left from the mean job's time."
     def __init__(self, total: int, cached: int, backend: str, capacity: int, enabled: bool):
         from tqdm.auto import tqdm
-        self.capacity, self.secs, self.done, self.failed = max(1, capacity), [], 0, 0
+        self.capacity, self.secs, self.done, self.failed, self.busy = max(1, capacity), [], 0, 0, 0
         self.bar = tqdm(total=total, desc=f"sweep ({backend}{f', {cached} cached' if cached else ''})", unit="job",
                         disable=not enabled, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]")
 
@@ -363,9 +363,14 @@ class _Progress:
             else: self.failed += 1
         left = self.bar.total - self.done - self.failed
         eta = "?" if not self.secs else _fmt_secs(sum(self.secs) / len(self.secs) * math.ceil(left / self.capacity))
-        self.bar.set_postfix_str(f"done={self.done}, running={running}, failed={self.failed}, left~{eta}", refresh=False)
+        held = f", busy={self.busy}" if self.busy else ""
+        self.bar.set_postfix_str(f"done={self.done}, running={running}, failed={self.failed}{held}, left~{eta}", refresh=False)
         self.bar.update(1 if result is not None else 0)
         self.bar.refresh()
+
+    def skip(self, held: bool = True):
+        "One job fewer to run: another runner holds it (`held`) or has just finished it."
+        self.busy += held; self.bar.total -= 1; self.bar.refresh()
 
     def write(self, msg: str): self.bar.write(msg)
     def close(self): self.bar.close()
@@ -377,7 +382,7 @@ def _worker_init():
 
 _POOL_SIZE = 0  # the local pool only grows: shrinking a loky pool stops workers while jobs wait, and it warns
 
-def _run_local(tasks, out: Path, processes: int, bar: _Progress, on_result):
+def _run_local(tasks, out: Path, processes: int, bar: _Progress, start, on_result):
     global _POOL_SIZE
     from concurrent.futures import FIRST_COMPLETED, wait
     from joblib.externals.loky import get_reusable_executor
@@ -390,7 +395,7 @@ def _run_local(tasks, out: Path, processes: int, bar: _Progress, on_result):
         while queue or inflight:
             while queue and len(inflight) < processes:  # at most `processes` jobs at once
                 t = queue.pop(0)
-                inflight[ex.submit(lib._execute, t, str(out / t["id"]))] = t
+                if start(t): inflight[ex.submit(lib._execute, t, str(out / t["id"]))] = t
             finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
             for f in finished:
                 t = inflight.pop(f)
@@ -413,7 +418,7 @@ def _connect_ray(ray_address: str | None):
     else: ray.init(include_dashboard=False, log_to_driver=False)
     return True
 
-def _run_ray(tasks, out: Path, processes: int | None, ray_address, checkpoint_dir, bar: _Progress, on_result):
+def _run_ray(tasks, out: Path, processes: int | None, ray_address, checkpoint_dir, bar: _Progress, start, on_result):
     import ray
     from matrl_nb import sweep as lib
     started = _connect_ray(ray_address)
@@ -425,6 +430,7 @@ def _run_ray(tasks, out: Path, processes: int | None, ray_address, checkpoint_di
         while queue or inflight:
             while queue and len(inflight) < capacity:
                 t = queue.pop(0)
+                if not start(t): continue
                 d = out / t["id"]
                 files = {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file() and p.name not in _DRIVER_FILES
                          and not p.name.startswith(".")}
@@ -539,37 +545,37 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         t["verify"] = (d / "progress.csv").exists() and _read_json(d / "job.json").get("code") != code
     todo = [t for t in tasks if not t["finished"] or t["verify"]]
     status = {t["id"]: "cached" for t in tasks}
-    # two runners on one job folder would interleave its checkpoints and logs: a job another runner holds is left alone
-    locks, busy = {}, {}
-    for t in todo:
-        f, who = _claim(out, t["id"])
-        if f is None: busy[t["id"]], status[t["id"]] = who, "busy"
-        else: locks[t["id"]] = f
-    todo = [t for t in todo if t["id"] in locks]
-    try:
-        return _run_claimed(tasks, todo, status, busy, out, code, backend, processes, ray_address, checkpoint_dir, progress)
-    finally:
-        for f in locks.values(): f.close()
-
-def _run_claimed(tasks, todo, status, busy, out, code, backend, processes, ray_address, checkpoint_dir, progress):
-    "`run_jobs` once this process holds the locks of the jobs in `todo`; `busy`: job id -> the runner holding it."
-    resumed, prior = {}, {}
-    for t in todo:
-        d = out / t["id"]
-        d.mkdir(exist_ok=True)
-        meta = _read_json(d / "job.json")
-        prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and t["finished"] else 0.0
-        resumed[t["id"]] = (d / "checkpoint.pt").exists()
-        _write_job_json(d, t, status="running", backend=backend, resumed=resumed[t["id"]], error="", traceback="",
-                        submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **({} if meta.get("code") else {"code": code}))
     if any(t["verify"] for t in todo):
         print(f"{sum(t['verify'] for t in todo)} job folder(s) hold rows of another code version than {code}: each is "
               f"checked by rerunning its first {VERIFY_ROWS} log rows before it is reused", file=sys.stderr)
     capacity = processes or (os.cpu_count() or 1)
     bar = _Progress(len(todo), len(tasks) - len(todo), backend, min(capacity, max(1, len(todo))), progress)
+    locks, busy, resumed, prior = {}, {}, {}, {}
+
+    def start(t) -> bool:
+        """Claim job `t` as it is dispatched and mark its folder running; False (status `busy`, folder untouched)
+        when another runner holds it: two runners on one folder would interleave its checkpoints and logs."""
+        f, who = _claim(out, t["id"])
+        if f is None:
+            busy[t["id"]], status[t["id"]] = who, "busy"
+            bar.skip()
+            return False
+        d = out / t["id"]
+        meta = _read_json(d / "job.json")
+        if is_finished(d, t["id"]) and meta.get("code") == code:   # another runner finished it while this one waited
+            f.close(); status[t["id"]] = "cached"; bar.skip(held=False)
+            return False
+        locks[t["id"]] = f
+        d.mkdir(exist_ok=True)
+        prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and t["finished"] else 0.0
+        resumed[t["id"]] = (d / "checkpoint.pt").exists()
+        _write_job_json(d, t, status="running", backend=backend, resumed=resumed[t["id"]], error="", traceback="",
+                        submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **({} if meta.get("code") else {"code": code}))
+        return True
 
     def on_result(task, r, running):
         _record(out, task, r, backend, resumed[task["id"]], prior[task["id"]] if r.get("verified") else 0.0)
+        locks.pop(task["id"]).close()   # recorded: another runner may take it now
         status[task["id"]] = r["status"]
         if r.get("verified") is False:
             bar.write(f"STALE {task['job'].label} (job {task['id']}): {r['verify_error']}; the old folder is in "
@@ -583,10 +589,11 @@ def _run_claimed(tasks, todo, status, busy, out, code, backend, processes, ray_a
         def _stop(signum, frame): raise SystemExit(128 + signum)
         term = signal.signal(signal.SIGTERM, _stop)
     try:
-        if todo and backend == "local": _run_local(todo, out, min(capacity, len(todo)), bar, on_result)
-        elif todo: _run_ray(todo, out, processes, ray_address, checkpoint_dir, bar, on_result)
+        if todo and backend == "local": _run_local(todo, out, min(capacity, len(todo)), bar, start, on_result)
+        elif todo: _run_ray(todo, out, processes, ray_address, checkpoint_dir, bar, start, on_result)
     finally:
         bar.close()
+        for f in locks.values(): f.close()   # jobs a kill or Ctrl-C interrupted
         if term is not None: signal.signal(signal.SIGTERM, term)
     for t in tasks:
         if t["id"] in busy:

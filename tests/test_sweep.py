@@ -297,3 +297,24 @@ def test_a_job_another_process_runs_is_left_alone(tmp_path):
     finally:
         holder.kill(); holder.wait()
     assert run_jobs([job], out=tmp_path, processes=1, progress=False).attrs["finished"]   # the lock died with its holder
+
+
+def test_two_runners_over_one_list_run_each_job_once(tmp_path):
+    "Two sweeps over the same jobs at the same time: each job is run by exactly one; the other skips it (busy or cached)."
+    other = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_sweep import smoke_jobs
+        from matrl_nb.sweep import run_jobs
+        df = run_jobs(smoke_jobs(), out={str(tmp_path)!r}, processes=1, progress=False)
+        print(json.dumps({{r["job_id"]: r["status"] for r in df.attrs["summary"]}}))""")], stdout=subprocess.PIPE, text=True)
+    mine = run_jobs(smoke_jobs(), out=tmp_path, processes=1, progress=False)
+    theirs = json.loads(other.communicate(timeout=300)[0].strip().splitlines()[-1])
+    assert other.returncode == 0
+    ours = {r["job_id"]: r["status"] for r in mine.attrs["summary"]}
+    assert set(ours) == set(theirs) and len(ours) == 8
+    for jid in ours:
+        assert [ours[jid], theirs[jid]].count("finished") == 1, (jid, ours[jid], theirs[jid])
+        assert {ours[jid], theirs[jid]} <= {"finished", "busy", "cached"}
+    again = run_jobs(smoke_jobs(), out=tmp_path, processes=1, progress=False)
+    assert {r["status"] for r in again.attrs["summary"]} == {"cached"} and again.attrs["finished"]
