@@ -25,10 +25,10 @@ from .ppo import (PPO_STATS, ActorCritic, AgentStack, Batch, Learner, PPOConfig,
                           ppo_update)
 
 # %% auto #0
-__all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'RESUME_IGNORES', 'make_optimizer', 'MATRLConfig',
-           'Algorithm', 'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect', 'make_batches',
-           'trust_payoff_step', 'policy_log_probs', 'meta_game', 'release_nash', 'meta_nash', 'aggregate', 'br_weights',
-           'best_response', 'aggregate_parameters', 'matrl_update', 'train']
+__all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'RESUME_IGNORES', 'RESUMES_FILE', 'make_optimizer',
+           'MATRLConfig', 'Algorithm', 'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect',
+           'make_batches', 'trust_payoff_step', 'policy_log_probs', 'meta_game', 'release_nash', 'meta_nash',
+           'aggregate', 'br_weights', 'best_response', 'aggregate_parameters', 'matrl_update', 'resume_points', 'train']
 
 # %% ../nbs/04_matrl_ppo.ipynb #f1a49541
 BR_STARTS = ("current", "predicted", "aggregated")
@@ -564,6 +564,13 @@ def _read_log(csv) -> pd.DataFrame:
 
 # settings that do not change what a run computes: a checkpoint written under other values still resumes
 RESUME_IGNORES = ("checkpoint_every", "br_shortcut")
+RESUMES_FILE = "resumes.txt"   # in log_dir: the first iteration of every resumed execution, one per line
+
+def resume_points(log_dir) -> list[int]:
+    """The iterations at which the run in `log_dir` resumed from a checkpoint, in order: its environments restarted
+    there with fresh episodes, so from each of them on its log differs from an uninterrupted run's."""
+    p = Path(log_dir) / RESUMES_FILE
+    return sorted({int(x) for x in p.read_text().split()}) if p.exists() else []
 
 def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
           log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
@@ -608,11 +615,13 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
                 return done[done.iteration < iterations].reset_index(drop=True)
             for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
             start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
+            with open(log_dir / RESUMES_FILE, "a") as f: f.write(f"{start}\n")   # where the episodes restart
             if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
                 lines = csv.read_text().splitlines(keepends=True)
                 kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]
                 csv.write_text("".join(kept)) if len(kept) > 1 else csv.unlink()
-        elif csv.exists(): csv.unlink()
+        else:   # a fresh run: no log, no resume points
+            for p in (csv, log_dir / RESUMES_FILE): p.unlink(missing_ok=True)
     # the copies start (after a resume: restart) with fresh episodes, seeded from (seed, first iteration)
     copies = EnvCopies(envs, groups, _iter_seeds(seed, start, len(agents))[0], cfg.obs_norm, cfg.reward_scale, cfg.gamma)
     if c is not None: copies.load_normaliser_state(c.get("normalisers", {}))

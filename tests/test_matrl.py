@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from matrl_nb import envs, matrl
-from matrl_nb.matrl import ALGOS, TIMING_COLUMNS, EnvCopies, MATRLConfig, build_learners, collect, matrl_update, train
+from matrl_nb.matrl import ALGOS, TIMING_COLUMNS, EnvCopies, MATRLConfig, build_learners, collect, matrl_update, resume_points, train
 from matrl_nb.ppo import PPO_STATS, AgentStack, agent_groups
 from matrl_nb.checkpoint import CheckpointWarning, ResumeMismatch, load_checkpoint
 from matrl_nb.meta_game import meta_game_exact, meta_game_from_samples
@@ -138,6 +138,7 @@ def test_resume_after_kill_loses_no_iteration(tmp_path):
     n = ck["iteration"] + 4
     resumed = train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=n, log_dir=d, progress=False)
     assert resumed.iteration.tolist() == list(range(n))  # none lost, none twice
+    assert resume_points(d) == [ck["iteration"] + 1]   # where the environments restarted
     assert (resumed.env_steps.diff().dropna() == 256).all()
     full = train("matrix/iterated_matching_pennies", "MATRL", cfg, seed=3, iterations=ck["iteration"] + 1, progress=False)
     keep = [c for c in full.columns if c not in TIMING_COLUMNS]
