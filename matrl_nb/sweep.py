@@ -29,7 +29,7 @@ import pandas as pd
 # %% auto #0
 __all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'BACKENDS', 'VERIFY_ROWS', 'Trainer', 'register_hparams', 'make_config',
            'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'code_version', 'is_finished', 'reproduces',
-           'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
+           'read_job_log', 'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
 
 # %% ../nbs/92_sweep.ipynb #9a0c8d82
 def _resolve(ref):
@@ -501,11 +501,16 @@ def _verify(task: dict, d: Path) -> dict:
     return {"verified": ok, "verify_error": why, "verify_seconds": round(time.time() - t0, 3)}
 
 # %% ../nbs/92_sweep.ipynb #178c3829
+def read_job_log(path) -> pd.DataFrame:
+    """A job's `log.csv`, its `job_id` column read as text: an id such as `1773596055978e51` would otherwise be
+    read as the number 1.77e63 and match no job."""
+    return pd.read_csv(path, dtype={"job_id": str})
+
 def _summary_row(task: dict, status: str, out: Path) -> dict:
     d, meta = out / task["id"], _read_json(out / task["id"] / "job.json")
     last = math.nan
     if status in ("finished", "cached"):
-        tail = pd.read_csv(d / "log.csv").tail(1)
+        tail = read_job_log(d / "log.csv").tail(1)
         if "team_return" in tail and len(tail): last = float(tail["team_return"].iloc[0])
     return {"job_id": task["id"], **_job_fields(task["job"]), "status": status, "resumed": bool(meta.get("resumed", False)),
             "seconds": meta.get("seconds", math.nan), "last_team_return": last, "error": meta.get("error", "")}
@@ -606,7 +611,7 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         meta = _read_json(out / t["id"] / "job.json")
         print(f"\nFAILED job {t['id']} ({t['job'].label}); configuration:\n{json.dumps(meta.get('job'), indent=1)}\n"
               f"{meta.get('traceback', '')}", file=sys.stderr)
-    logs = [pd.read_csv(out / t["id"] / "log.csv") for t in tasks if status[t["id"]] in ("finished", "cached")]
+    logs = [read_job_log(out / t["id"] / "log.csv") for t in tasks if status[t["id"]] in ("finished", "cached")]
     df = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=["job_id", *_job_fields(tasks[0]["job"])])
     df.attrs.update(finished=not failed and not busy, failed=[t["id"] for t in failed], busy=list(busy), summary=rows)
     return df
