@@ -423,7 +423,8 @@ def run_jobs(fn, jobs: list[dict], processes: int = 1) -> list:
 # %% ../nbs/07_pong.ipynb #p07I
 def summary_2x2(dir_a, dir_b, episodes: int, seed: int = 0, env_kwargs: dict | None = None):
     """The release's 2x2 population matrix on the final checkpoints of runs A and B: the first seat's score margin
-    for each (first seat from A or B) x (second seat from A or B); the diagonal is each run's own pair."""
+    for each (first seat from A or B) x (second seat from A or B), and the share of games the first seat wins (a drawn
+    game counts half); the diagonal is each run's own pair."""
     import pandas as pd
     torch.set_num_threads(1)
     env = pong_env(**{**(env_kwargs or {}), "swap_seats": False})
@@ -432,5 +433,6 @@ def summary_2x2(dir_a, dir_b, episodes: int, seed: int = 0, env_kwargs: dict | N
     for f in "AB":
         for s in "AB":
             m = play(final[f][0], final[s][1], episodes, seed, env)
-            rows.append(dict(first=f, second=s, margin=float(m.mean()), episodes=len(m)))
+            rows.append(dict(first=f, second=s, margin=float(m.mean()), first_wins=float(np.mean((m > 0) + 0.5 * (m == 0))),
+                             episodes=len(m)))
     return pd.DataFrame(rows)
