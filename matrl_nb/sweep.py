@@ -27,9 +27,9 @@ from typing import Callable
 import pandas as pd
 
 # %% auto #0
-__all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'BACKENDS', 'VERIFY_ROWS', 'Trainer', 'register_hparams', 'make_config',
-           'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'code_version', 'is_finished', 'reproduces',
-           'read_job_log', 'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
+__all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'RECORD_FILES', 'BACKENDS', 'VERIFY_ROWS', 'Trainer', 'register_hparams',
+           'make_config', 'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'code_version', 'missing_files',
+           'is_finished', 'reproduces', 'read_job_log', 'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
 
 # %% ../nbs/92_sweep.ipynb #9a0c8d82
 def _resolve(ref):
@@ -263,6 +263,11 @@ def _execute(task: dict, log_dir: str) -> dict:
         if task.get("verify"):  # a folder left by other code: reuse it only if this code reproduces its first rows
             checked = _verify(task, Path(log_dir))
             t0 = time.time()
+            if checked["verified"] and task.get("finished") and not (Path(log_dir) / "checkpoint.pt").exists():
+                # a finished job's record (its log without the trainer's files, e.g. from a clone): the check was
+                # the one thing to run; the trainer, finding no checkpoint, would start it again from zero
+                return {"status": "finished", "log": read_job_log(Path(log_dir) / "log.csv"), "seconds": 0.0, "error": "",
+                        "traceback": "", "code": code_version(), "record": True, **checked}
         from matrl_nb import envs
         envs.register(task["env"], task["factory"], **task["env_defaults"])  # this process may never have seen it
         kw = {"config": task["config"], "seed": task["seed"], task["budget_kw"]: task["budget"], "log_dir": log_dir,
@@ -276,7 +281,7 @@ def _execute(task: dict, log_dir: str) -> dict:
         return {"status": "failed", "log": None, "seconds": time.time() - t0, "error": f"{type(e).__name__}: {e}",
                 "traceback": traceback.format_exc(), **checked}
 
-_DRIVER_FILES = ("job.json", "log.csv")  # written by the driver, never shipped to a task
+_DRIVER_FILES = ("job.json", "log.csv")  # written by the driver, never shipped to a task (but a record's log.csv, below)
 
 def _execute_ray(task: dict, files: dict, checkpoint_dir: str | None) -> dict:
     "`_execute` in a folder on this (Ray worker's) machine; the trainer's files come back with the result."
@@ -304,11 +309,29 @@ def _read_json(path: Path) -> dict:
     try: return json.loads(path.read_text())
     except (OSError, ValueError): return {}
 
-def is_finished(job_dir, jid: str) -> bool:
-    "Whether `job_dir` holds the finished job `jid`: its `job.json` says so and `log.csv` exists."
+# what the repository keeps of a finished `paper` job (.gitignore says the same): enough to read its log back
+RECORD_FILES = ("job.json", "log.csv", "resumes.txt")
+
+def _check_needs(needs) -> tuple:
+    "`needs` as a tuple of plain file names; TypeError or ValueError naming the bad entry."
+    if isinstance(needs, str) or not isinstance(needs, (tuple, list)):
+        raise TypeError(f"needs must be a list of file names, got {type(needs).__name__} {needs!r}")
+    for n in needs:
+        if not isinstance(n, str) or not n or Path(n).name != n or n.startswith("."):
+            raise ValueError(f"needs: {n!r} is not a file name of a job's folder (like 'checkpoint.pt')")
+    return tuple(needs)
+
+def missing_files(job_dir, needs=()) -> list:
+    "The names of `needs` that `job_dir` lacks."
+    return [n for n in _check_needs(needs) if not (Path(job_dir) / n).exists()]
+
+def is_finished(job_dir, jid: str, needs=()) -> bool:
+    """Whether `job_dir` holds the finished job `jid`: its `job.json` says so, `log.csv` exists, and so does every
+    file named in `needs` (what a reader of the folder needs beyond the log, e.g. `("checkpoint.pt",)`)."""
     job_dir = Path(job_dir)
     meta = _read_json(job_dir / "job.json")
-    return meta.get("id") == jid and meta.get("status") == "finished" and (job_dir / "log.csv").exists()
+    return (meta.get("id") == jid and meta.get("status") == "finished" and (job_dir / "log.csv").exists()
+            and not missing_files(job_dir, needs))
 
 def _write_job_json(d: Path, task: dict, **fields):
     from matrl_nb import __version__
@@ -327,7 +350,7 @@ def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_s
     if r.get("verified") is False and backend == "ray" and (d / "progress.csv").exists():
         _set_aside(d)  # the worker set its own copy aside; this is the driver's
     for name, data in (r.get("files") or {}).items(): _write_atomic(d / name, data)
-    if r["status"] == "finished":
+    if r["status"] == "finished" and not r.get("record"):   # a record's log.csv stays as it is, byte for byte
         log = r["log"].drop(columns=[c for c in ("job_id", *_job_fields(task["job"])) if c in r["log"].columns])
         head = pd.DataFrame({"job_id": task["id"], **_job_fields(task["job"])}, index=log.index)
         _write_atomic(d / "log.csv", pd.concat([head, log], axis=1).to_csv(index=False))
@@ -434,6 +457,8 @@ def _run_ray(tasks, out: Path, processes: int | None, ray_address, checkpoint_di
                 d = out / t["id"]
                 files = {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file() and p.name not in _DRIVER_FILES
                          and not p.name.startswith(".")}
+                if t["verify"] and not (d / "progress.csv").exists():  # a record: its log is what the check compares
+                    files["log.csv"] = (d / "log.csv").read_bytes()
                 ref = remote.options(num_cpus=t["job"].num_cpus).remote(t, files, checkpoint_dir)
                 inflight[ref] = t
             ready, _ = ray.wait(list(inflight), num_returns=1, timeout=1.0)
@@ -463,19 +488,27 @@ def _read_rows(path: Path) -> pd.DataFrame:
     "A log as text, cell for cell: what the trainer wrote, so that equality is exact (and NaN equals NaN)."
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
+def _rows_file(log_dir) -> Path | None:
+    """The log rows a folder holds: the trainer's `progress.csv`, else (a job's record, without the trainer's files)
+    the driver's `log.csv`, whose trainer columns are the same text; None if neither exists."""
+    for name in ("progress.csv", "log.csv"):
+        if (Path(log_dir) / name).exists(): return Path(log_dir) / name
+    return None
+
 def reproduces(task: dict, log_dir, rows: int = VERIFY_ROWS) -> tuple[bool, str]:
-    """Whether this code reproduces the first `rows` rows of `<log_dir>/progress.csv`: the task rerun for that
-    many rows in a temporary folder, compared cell for cell outside `TIMING_COLUMNS`. `(True, "")`, or
-    `(False, what differs)`."""
-    path = Path(log_dir) / "progress.csv"
-    old = _read_rows(path) if path.exists() else pd.DataFrame()
+    """Whether this code reproduces the first `rows` rows of the folder's log (`_rows_file`): the task rerun for that
+    many rows in a temporary folder, compared cell for cell outside `TIMING_COLUMNS` (and, in a record's `log.csv`,
+    outside the job's own columns, which the driver wrote). `(True, "")`, or `(False, what differs)`."""
+    path = _rows_file(log_dir)
+    old = _read_rows(path) if path else pd.DataFrame()
     k = min(rows, len(old))
     if k == 0: return False, "the folder has no log rows to compare"
     with tempfile.TemporaryDirectory(prefix=f"matrl_nb_verify_{task['id']}_") as tmp:
         r = _execute({**task, "budget": _rows_budget(task, k), "verify": False}, tmp)
         if r["status"] != "finished": return False, f"the check's rerun failed: {r['error']}"
         new = _read_rows(Path(tmp) / "progress.csv")
-    cols = [c for c in old.columns if c in new.columns and c not in TIMING_COLUMNS]
+    skip = set(TIMING_COLUMNS) | ({"job_id", *_job_fields(task["job"])} if path.name == "log.csv" else set())
+    cols = [c for c in old.columns if c in new.columns and c not in skip]
     if len(new) < k or not cols: return False, f"the rerun wrote {len(new)} rows in columns {list(new.columns)[:6]}"
     diff = [c for c in cols if not old[c].head(k).equals(new[c].head(k))]
     if not diff: return True, ""
@@ -529,25 +562,28 @@ def _claim(out: Path, jid: str):
     return f, ""
 
 def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = None, ray_address: str | None = None,
-             checkpoint_dir: str | None = None, progress: bool = True) -> pd.DataFrame:
+             checkpoint_dir: str | None = None, progress: bool = True, needs=()) -> pd.DataFrame:
     """Run `jobs` (a list of `Job`) on `backend` ("local": a process pool here; "ray": one Ray task per job),
     each in `<out>/<job id>/`, skipping finished ones; the finished jobs' logs as one DataFrame with the job's
     fields as leading columns. `attrs`: `finished` (all jobs finished), `failed` (job ids), `busy` (job ids another runner
     holds, left alone), `summary` (records).
     `processes`: parallel jobs (local default: the CPU count; ray default: the cluster's CPUs). `ray_address`
     (else `$RAY_ADDRESS`, else a local instance); `checkpoint_dir`: a folder on the Ray workers' machines where
-    running jobs keep their files (default: a temporary one)."""
+    running jobs keep their files (default: a temporary one). `needs`: names of files the caller reads from each job's
+    folder besides its log (`("checkpoint.pt",)`); a finished job without them runs again, and a job that finishes
+    without them has failed."""
     if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; valid backends: {', '.join(BACKENDS)}")
     if processes is not None: processes = _int(processes, "processes", 1)
     if ray_address is not None and backend != "ray": raise ValueError("ray_address needs backend='ray'")
+    needs = _check_needs(needs)
     tasks = plan(jobs)  # raises before anything runs
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     code = code_version()
     for t in tasks:  # each folder read once: finished? log rows written (or last checked) under another code version?
         d = out / t["id"]
-        t["finished"] = is_finished(d, t["id"])
-        t["verify"] = (d / "progress.csv").exists() and _read_json(d / "job.json").get("code") != code
+        t["finished"] = is_finished(d, t["id"], needs)
+        t["verify"] = _rows_file(d) is not None and _read_json(d / "job.json").get("code") != code
     todo = [t for t in tasks if not t["finished"] or t["verify"]]
     status = {t["id"]: "cached" for t in tasks}
     if any(t["verify"] for t in todo):
@@ -567,7 +603,7 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
             return False
         d = out / t["id"]
         meta = _read_json(d / "job.json")
-        if is_finished(d, t["id"]) and meta.get("code") == code:   # another runner finished it while this one waited
+        if is_finished(d, t["id"], needs) and meta.get("code") == code:   # another runner finished it while this one waited
             f.close(); status[t["id"]] = "cached"; bar.skip(held=False)
             return False
         locks[t["id"]] = f
@@ -579,6 +615,11 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         return True
 
     def on_result(task, r, running):
+        lacks = missing_files(out / task["id"], needs) if r["status"] == "finished" else []
+        if lacks and "files" in r: lacks = [n for n in lacks if n not in r["files"]]   # a Ray task's files, still to be written
+        if lacks:
+            r = {**r, "status": "failed", "log": None, "traceback": "",
+                 "error": f"the job finished without {', '.join(lacks)}, which this call's `needs` asks for"}
         _record(out, task, r, backend, resumed[task["id"]], prior[task["id"]] if r.get("verified") else 0.0)
         locks.pop(task["id"]).close()   # recorded: another runner may take it now
         status[task["id"]] = r["status"]

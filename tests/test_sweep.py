@@ -318,3 +318,66 @@ def test_two_runners_over_one_list_run_each_job_once(tmp_path):
         assert {ours[jid], theirs[jid]} <= {"finished", "busy", "cached"}
     again = run_jobs(smoke_jobs(), out=tmp_path, processes=1, progress=False)
     assert {r["status"] for r in again.attrs["summary"]} == {"cached"} and again.attrs["finished"]
+
+
+def as_record(d: Path):
+    "Keep of a job's folder only what the repository keeps of a finished paper job: job.json, log.csv, resumes.txt."
+    for p in d.iterdir():
+        if p.name not in ("job.json", "log.csv", "resumes.txt"): p.unlink()
+
+
+@pytest.mark.parametrize("backend", ["local", "ray"])
+def test_a_record_without_the_trainers_files_is_read_back_checked_not_retrained(tmp_path, backend, request, capsys):
+    "A finished job's record (a fresh clone's runs/): cached under this code; checked (not rerun) under another; redone if edited."
+    if backend == "ray": request.getfixturevalue("ray_session")
+    jobs = grid("ppo", GAMES[:1], ["MATRL"], [0, 1], 3, overrides=TINY)
+    first = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
+    dirs = [tmp_path / job_id(j) for j in jobs]
+    for d in dirs: as_record(d)
+    same = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
+    assert [r["status"] for r in same.attrs["summary"]] == ["cached", "cached"]
+    pd.testing.assert_frame_equal(first, same)
+    for d in dirs:  # as if an older library had written both records
+        m = json.loads((d / "job.json").read_text())
+        (d / "job.json").write_text(json.dumps({**m, "code": "0ld0ld0ld0ld", "codes": ["0ld0ld0ld0ld"]}))
+    kept = (dirs[0] / "log.csv").read_bytes()
+    log = pd.read_csv(dirs[1] / "log.csv", dtype=str, keep_default_na=False)
+    log.loc[0, "team_return"] = "99.5"
+    log.to_csv(dirs[1] / "log.csv", index=False)
+    again = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
+    err = "".join(capsys.readouterr())
+    assert again.attrs["finished"] and "STALE" in err and job_id(jobs[1]) in err and "99.5" in err
+    meta = [json.loads((d / "job.json").read_text()) for d in dirs]
+    assert meta[0]["verified"] is True and meta[0]["codes"][0] == "0ld0ld0ld0ld"
+    assert not (dirs[0] / "checkpoint.pt").exists() and not (dirs[0] / "progress.csv").exists()  # checked, not retrained
+    assert (dirs[0] / "log.csv").read_bytes() == kept   # a record in git stays byte for byte
+    assert meta[1]["verified"] is False and (dirs[1] / "checkpoint.pt").exists()                    # redone from zero
+    pd.testing.assert_frame_equal(reproducible(first), reproducible(again))
+
+
+def test_needs_reruns_a_finished_job_without_the_files_its_reader_needs(tmp_path):
+    "`needs`: a record lacking a checkpoint is trained again; a file no trainer writes fails the job by name."
+    jobs = grid("ppo", GAMES[:1], ["IL"], [0], 2, overrides=TINY)
+    first = run_jobs(jobs, out=tmp_path, processes=1, progress=False)
+    d = tmp_path / job_id(jobs[0])
+    as_record(d)
+    assert is_finished(d, job_id(jobs[0])) and not is_finished(d, job_id(jobs[0]), needs=("checkpoint.pt",))
+    back = run_jobs(jobs, out=tmp_path, processes=1, progress=False, needs=("checkpoint.pt",))
+    assert back.attrs["summary"][0]["status"] == "finished" and (d / "checkpoint.pt").exists()
+    pd.testing.assert_frame_equal(reproducible(first), reproducible(back))
+    bad = run_jobs(jobs, out=tmp_path, processes=1, progress=False, needs=("snapshot_7.pt",))
+    assert bad.attrs["failed"] == [job_id(jobs[0])] and "snapshot_7.pt" in bad.attrs["summary"][0]["error"]
+    with pytest.raises(TypeError, match="needs must be a list"): run_jobs(jobs, out=tmp_path, needs="checkpoint.pt")
+    with pytest.raises(ValueError, match="'../checkpoint.pt' is not a file name"): run_jobs(jobs, out=tmp_path, needs=["../checkpoint.pt"])
+
+
+def test_git_keeps_exactly_the_records_of_paper_jobs():
+    "The .gitignore keeps RECORD_FILES of runs/<notebook>/paper/<job>/ and nothing else of runs/."
+    from matrl_nb.sweep import RECORD_FILES
+    paths = [f"runs/05_hopper/paper/0123456789abcdef/{n}" for n in RECORD_FILES]
+    ignored = ["runs/05_hopper/paper/0123456789abcdef/checkpoint.pt", "runs/05_hopper/paper/0123456789abcdef/progress.csv",
+               "runs/05_hopper/quick/0123456789abcdef/log.csv", "runs/05_hopper/paper/summary.csv",
+               "runs/05_hopper/paper/.locks/0123456789abcdef.lock", "runs/05_hopper/paper/.stale/0123-0ld/job.json"]
+    r = subprocess.run(["git", "check-ignore", "--no-index", *paths, *ignored], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode not in (0, 1): pytest.skip(f"git check-ignore unavailable here: {r.stderr.strip()}")
+    assert r.stdout.split() == ignored
