@@ -22,11 +22,12 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_ENV', 'RESULT_COLUMNS', 'RESULT_UNITS',
            'README_START', 'README_END', 'FIGS_START', 'FIGS_END', 'VERDICTS_START', 'VERDICTS_END', 'check_preset',
-           'default_preset', 'smoke_dir', 'final_dir', 'output_dir', 'preset_sizes', 'run_note', 'stamp_panel',
-           'save_figure', 'coincidence_labels', 'check_result_row', 'save_results', 'latest_outputs', 'read_results',
-           'collect_results', 'seeds_text', 'results_markdown', 'latest_figures', 'figures_markdown', 'update_readme',
-           'parameters_cell', 'experiment_notebooks', 'declared_parameters', 'RunResult', 'executed_preset',
-           'run_notebook', 'resolve_notebooks', 'summary_table', 'backend_parameters', 'notebook_parameters', 'main']
+           'default_preset', 'smoke_dir', 'final_dir', 'output_dir', 'preset_sizes', 'check_sized_run', 'run_note',
+           'stamp_panel', 'save_figure', 'coincidence_labels', 'check_result_row', 'save_results', 'latest_outputs',
+           'read_results', 'collect_results', 'seeds_text', 'results_markdown', 'latest_figures', 'figures_markdown',
+           'update_readme', 'parameters_cell', 'experiment_notebooks', 'declared_parameters', 'RunResult',
+           'executed_preset', 'run_notebook', 'resolve_notebooks', 'summary_table', 'backend_parameters',
+           'notebook_parameters', 'main']
 
 # %% ../nbs/90_reproduce.ipynb #11259bc5
 PRESETS = ("smoke", "quick", "paper")  # in order of cost
@@ -70,9 +71,10 @@ def output_dir(preset: str) -> Path:
     return d
 
 # %% ../nbs/90_reproduce.ipynb #ps02
-def preset_sizes(table: dict, preset: str):
+def preset_sizes(table: dict, preset: str, sizes: dict | None = None):
     """`table[preset]`, for a table of sizes with one row per preset (dicts with the same keys, or instances of
-    one dataclass); `ValueError` naming the valid presets, or what the table lacks, otherwise."""
+    one dataclass); `ValueError` naming the valid presets, or what the table lacks, otherwise. `sizes` (dict rows
+    only) overrides named fields of the row, each with a value of a type some row of the table has for it."""
     check_preset(preset)
     if not isinstance(table, dict): raise TypeError(f"table must be a dict of rows per preset, got {type(table).__name__}")
     missing, extra = [p for p in PRESETS if p not in table], [k for k in table if k not in PRESETS]
@@ -84,6 +86,7 @@ def preset_sizes(table: dict, preset: str):
     if all(dataclasses.is_dataclass(r) and not isinstance(r, type) for r in rows):
         kinds = {type(r).__name__ for r in rows}
         if len(kinds) > 1: raise ValueError(f"the preset table's rows must be one dataclass, got {sorted(kinds)}")
+        if sizes: raise TypeError("sizes overrides dict rows; for a dataclass row use dataclasses.replace")
         return table[preset]
     if not all(isinstance(r, dict) for r in rows):
         raise TypeError("the preset table's rows must all be dicts or all instances of one dataclass")
@@ -91,7 +94,31 @@ def preset_sizes(table: dict, preset: str):
     gaps = {p: sorted(fields - set(r)) for p, r in zip(PRESETS, rows) if fields - set(r)}
     if gaps: raise ValueError("the preset table's rows must have the same fields; " +
                               "; ".join(f"{p} lacks {g}" for p, g in gaps.items()))
-    return dict(table[preset])
+    return _override(dict(table[preset]), rows, sizes)
+
+def _override(row: dict, rows: list, sizes) -> dict:
+    "`row` with the fields of `sizes` replaced; TypeError or ValueError naming the field, the value and what it takes."
+    if sizes is None: return row
+    if not isinstance(sizes, dict): raise TypeError(f"sizes must be a dict of the preset's fields, got {type(sizes).__name__}")
+    unknown = sorted(set(sizes) - set(row))
+    if unknown: raise ValueError(f"sizes: unknown field(s) {unknown}; the preset's fields are {sorted(row)}")
+    for k, v in sizes.items():
+        kinds = {type(r[k]) for r in rows}   # what the table itself puts there (int, None, list, ...)
+        ok = any(isinstance(v, t) and not (isinstance(v, bool) and t is not bool) for t in kinds)
+        if not ok: raise TypeError(f"sizes[{k!r}] = {v!r}: the table's {k!r} is {' or '.join(sorted(t.__name__ for t in kinds))}")
+    return {**row, **sizes}
+
+# %% ../nbs/90_reproduce.ipynb #ps05
+def check_sized_run(notebook: str, preset: str, sizes, nbs_dir=None):
+    """Refuse (`ValueError`) a run of `notebook` at `preset` with `sizes` when `nbs/<notebook>.ipynb` holds a run of
+    `preset` without `sizes`: its outputs would be replaced by those of a run of another size."""
+    check_preset(preset)
+    if not sizes: return
+    nb = Path(nbs_dir or NBS_DIR) / f"{notebook}.ipynb"
+    meta = json.loads(nb.read_text()).get("metadata", {}).get("matrl_nb", {}) if nb.exists() else {}
+    if meta.get("preset") == preset and not (meta.get("parameters") or {}).get("sizes"):
+        raise ValueError(f"{nb.name} holds a full `{preset}` run; a `{preset}` run with sizes {sizes} would replace its "
+                         f"figures and tables: run it without sizes, or at a cheaper preset")
 
 # %% ../nbs/90_reproduce.ipynb #cf578bda
 def run_note(preset: str, seeds, steps=None, extra: str = "") -> str:
