@@ -14,7 +14,7 @@ import pytest
 
 from matrl_nb import envs
 from matrl_nb.reproduce import ROOT
-from matrl_nb.sweep import Job, TIMING_COLUMNS, grid, is_finished, job_id, main, run_jobs
+from matrl_nb.sweep import RECORD_FILES, Job, TIMING_COLUMNS, grid, is_finished, job_id, main, run_jobs
 
 ray = pytest.importorskip("ray")
 
@@ -246,16 +246,26 @@ def test_reproduce_passes_backend_only_to_notebooks_that_declare_it(tmp_path, mo
     assert "needs --backend ray" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("backend", ["local", "ray"])
-def test_a_folder_of_other_code_is_reused_only_if_its_first_rows_reproduce(tmp_path, backend, request, capsys):
-    "Under another code version a finished job is checked, not retrained; an edited log is set aside and redone."
+def finished_pair(tmp_path, backend, request):
+    "Two tiny MATRL jobs run to the end on `backend` in `tmp_path`: the jobs, their logs, their folders."
     if backend == "ray": request.getfixturevalue("ray_session")
     jobs = grid("ppo", GAMES[:1], ["MATRL"], [0, 1], 3, overrides=TINY)
     first = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
-    dirs = [tmp_path / job_id(j) for j in jobs]
+    return jobs, first, [tmp_path / job_id(j) for j in jobs]
+
+
+def as_old_code(d: Path):
+    "Mark the job folder `d` as written by an older library."
+    m = json.loads((d / "job.json").read_text())
+    (d / "job.json").write_text(json.dumps({**m, "code": "0ld0ld0ld0ld", "codes": ["0ld0ld0ld0ld"]}))
+
+
+@pytest.mark.parametrize("backend", ["local", "ray"])
+def test_a_folder_of_other_code_is_reused_only_if_its_first_rows_reproduce(tmp_path, backend, request, capsys):
+    "Under another code version a finished job is checked, not retrained; an edited log is set aside and redone."
+    jobs, first, dirs = finished_pair(tmp_path, backend, request)
     metas = [json.loads((d / "job.json").read_text()) for d in dirs]
-    for d, m in zip(dirs, metas):  # as if an older library had written both folders
-        (d / "job.json").write_text(json.dumps({**m, "code": "0ld0ld0ld0ld", "codes": ["0ld0ld0ld0ld"]}))
+    for d in dirs: as_old_code(d)  # as if an older library had written both folders
     p = dirs[1] / "progress.csv"
     csv = pd.read_csv(p, dtype=str, keep_default_na=False)
     csv.loc[1, "team_return"] = "99.5"  # what other code computed, in the second row
@@ -323,23 +333,18 @@ def test_two_runners_over_one_list_run_each_job_once(tmp_path):
 def as_record(d: Path):
     "Keep of a job's folder only what the repository keeps of a finished paper job: job.json, log.csv, resumes.txt."
     for p in d.iterdir():
-        if p.name not in ("job.json", "log.csv", "resumes.txt"): p.unlink()
+        if p.name not in RECORD_FILES: p.unlink()
 
 
 @pytest.mark.parametrize("backend", ["local", "ray"])
 def test_a_record_without_the_trainers_files_is_read_back_checked_not_retrained(tmp_path, backend, request, capsys):
     "A finished job's record (a fresh clone's runs/): cached under this code; checked (not rerun) under another; redone if edited."
-    if backend == "ray": request.getfixturevalue("ray_session")
-    jobs = grid("ppo", GAMES[:1], ["MATRL"], [0, 1], 3, overrides=TINY)
-    first = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
-    dirs = [tmp_path / job_id(j) for j in jobs]
+    jobs, first, dirs = finished_pair(tmp_path, backend, request)
     for d in dirs: as_record(d)
     same = run_jobs(jobs, backend, tmp_path, processes=2, progress=False)
     assert [r["status"] for r in same.attrs["summary"]] == ["cached", "cached"]
     pd.testing.assert_frame_equal(first, same)
-    for d in dirs:  # as if an older library had written both records
-        m = json.loads((d / "job.json").read_text())
-        (d / "job.json").write_text(json.dumps({**m, "code": "0ld0ld0ld0ld", "codes": ["0ld0ld0ld0ld"]}))
+    for d in dirs: as_old_code(d)  # as if an older library had written both records
     kept = (dirs[0] / "log.csv").read_bytes()
     log = pd.read_csv(dirs[1] / "log.csv", dtype=str, keep_default_na=False)
     log.loc[0, "team_return"] = "99.5"
@@ -373,7 +378,6 @@ def test_needs_reruns_a_finished_job_without_the_files_its_reader_needs(tmp_path
 
 def test_git_keeps_exactly_the_records_of_paper_jobs():
     "The .gitignore keeps RECORD_FILES of runs/<notebook>/paper/<job>/ and nothing else of runs/."
-    from matrl_nb.sweep import RECORD_FILES
     paths = [f"runs/05_hopper/paper/0123456789abcdef/{n}" for n in RECORD_FILES]
     ignored = ["runs/05_hopper/paper/0123456789abcdef/checkpoint.pt", "runs/05_hopper/paper/0123456789abcdef/progress.csv",
                "runs/05_hopper/quick/0123456789abcdef/log.csv", "runs/05_hopper/paper/summary.csv",
