@@ -22,11 +22,11 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['PRESETS', 'ROOT', 'NBS_DIR', 'FIGURES_DIR', 'STAGING_ENV', 'SMOKE_ENV', 'RESULT_COLUMNS', 'RESULT_UNITS',
            'README_START', 'README_END', 'FIGS_START', 'FIGS_END', 'VERDICTS_START', 'VERDICTS_END', 'check_preset',
-           'default_preset', 'smoke_dir', 'final_dir', 'output_dir', 'preset_sizes', 'check_sized_run', 'run_note',
-           'stamp_panel', 'save_figure', 'coincidence_labels', 'check_result_row', 'save_results', 'latest_outputs',
-           'read_results', 'collect_results', 'seeds_text', 'results_markdown', 'latest_figures', 'figures_markdown',
-           'update_readme', 'parameters_cell', 'experiment_notebooks', 'declared_parameters', 'RunResult',
-           'executed_preset', 'run_notebook', 'resolve_notebooks', 'summary_table', 'backend_parameters',
+           'default_preset', 'smoke_dir', 'final_dir', 'output_dir', 'preset_sizes', 'executed_run', 'check_sized_run',
+           'run_note', 'stamp_panel', 'save_figure', 'coincidence_labels', 'check_result_row', 'save_results',
+           'latest_outputs', 'read_results', 'collect_results', 'seeds_text', 'results_markdown', 'latest_figures',
+           'figures_markdown', 'update_readme', 'parameters_cell', 'experiment_notebooks', 'declared_parameters',
+           'RunResult', 'executed_preset', 'run_notebook', 'resolve_notebooks', 'summary_table', 'backend_parameters',
            'notebook_parameters', 'main']
 
 # %% ../nbs/90_reproduce.ipynb #11259bc5
@@ -109,13 +109,18 @@ def _override(row: dict, rows: list, sizes) -> dict:
     return {**row, **sizes}
 
 # %% ../nbs/90_reproduce.ipynb #ps05
+def executed_run(nb_path) -> dict:
+    """The provenance `run_notebook` stores in an executed notebook: `{"preset": ..., "parameters": {...}}` (no
+    `parameters` if the run overrode none); `{}` if `reproduce` never ran it."""
+    return json.loads(Path(nb_path).read_text()).get("metadata", {}).get("matrl_nb", {})
+
 def check_sized_run(notebook: str, preset: str, sizes, nbs_dir=None):
     """Refuse (`ValueError`) a run of `notebook` at `preset` with `sizes` when `nbs/<notebook>.ipynb` holds a run of
     `preset` without `sizes`: its outputs would be replaced by those of a run of another size."""
     check_preset(preset)
     if not sizes: return
     nb = Path(nbs_dir or NBS_DIR) / f"{notebook}.ipynb"
-    meta = json.loads(nb.read_text()).get("metadata", {}).get("matrl_nb", {}) if nb.exists() else {}
+    meta = executed_run(nb) if nb.exists() else {}
     if meta.get("preset") == preset and not (meta.get("parameters") or {}).get("sizes"):
         raise ValueError(f"{nb.name} holds a full `{preset}` run; a `{preset}` run with sizes {sizes} would replace its "
                          f"figures and tables: run it without sizes, or at a cheaper preset")
@@ -441,7 +446,7 @@ def _normal_form(nb: dict) -> str:
 
 def executed_preset(nb_path) -> str | None:
     "The preset whose outputs the notebook at `nb_path` holds (None if never run by `reproduce`)."
-    return json.loads(Path(nb_path).read_text()).get("metadata", {}).get("matrl_nb", {}).get("preset")
+    return executed_run(nb_path).get("preset")
 
 def _cell_label(executed_nb: Path, index: int) -> str:
     "Name a failing cell by its index in the user's notebook (papermill's counts its injected cell) and first line."
