@@ -21,7 +21,7 @@ __all__ = ['ROM_NAME', 'PIPELINES', 'SEATS', 'PLAYERS', 'DEFAULT_MAX_STEPS', 'PO
            'PongEnv', 'pong_env', 'pong_cnn', 'pong_config', 'load_nets', 'initial_checkpoint', 'NetPolicy',
            'RandomPolicy', 'play', 'cross_play', 'snapshot_path', 'train_with_snapshots', 'snapshots', 'train_pong',
            'FrozenOpponentEnv', 'frozen_opponent_env', 'best_response_score', 'crossplay_table', 'reference_table',
-           'run_jobs', 'summary_2x2']
+           'map_jobs', 'summary_2x2']
 
 # %% ../nbs/07_pong.ipynb #p07g
 ROM_NAME = "pong.bin"
@@ -411,7 +411,7 @@ def _call(job):
     fn, kwargs = job
     return fn(**kwargs)
 
-def run_jobs(fn, jobs: list[dict], processes: int = 1) -> list:
+def map_jobs(fn, jobs: list[dict], processes: int = 1) -> list:
     "`fn(**job)` for every job, in `processes` spawned worker processes (`fn` must be module-level), in order."
     if processes < 1: raise ValueError(f"processes must be >= 1, got {processes}")
     if processes == 1 or len(jobs) <= 1: return [fn(**j) for j in jobs]
