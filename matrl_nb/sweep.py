@@ -347,8 +347,8 @@ def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_s
     """Write a task's result into `<out>/<job id>/`: the files a Ray task returned, then `log.csv`, then `job.json`
     (with the code version it ran or was checked under). `prior_seconds`: training time recorded before a check."""
     d = out / task["id"]
-    if r.get("verified") is False and backend == "ray" and (d / "progress.csv").exists():
-        _set_aside(d)  # the worker set its own copy aside; this is the driver's
+    if r.get("verified") is False and backend == "ray" and _rows_file(d) is not None:
+        _set_aside(d)  # the worker set its own copy aside; this is the driver's (a run's files, or a record's)
     for name, data in (r.get("files") or {}).items(): _write_atomic(d / name, data)
     if r["status"] == "finished" and not r.get("record"):   # a record's log.csv stays as it is, byte for byte
         log = r["log"].drop(columns=[c for c in ("job_id", *_job_fields(task["job"])) if c in r["log"].columns])

@@ -357,6 +357,7 @@ def test_a_record_without_the_trainers_files_is_read_back_checked_not_retrained(
     assert not (dirs[0] / "checkpoint.pt").exists() and not (dirs[0] / "progress.csv").exists()  # checked, not retrained
     assert (dirs[0] / "log.csv").read_bytes() == kept   # a record in git stays byte for byte
     assert meta[1]["verified"] is False and (dirs[1] / "checkpoint.pt").exists()                    # redone from zero
+    assert "99.5" in (tmp_path / ".stale" / f"{job_id(jobs[1])}-0ld0ld0ld0ld" / "log.csv").read_text()  # the edited record kept
     pd.testing.assert_frame_equal(reproducible(first), reproducible(again))
 
 
