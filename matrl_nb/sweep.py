@@ -27,9 +27,10 @@ from typing import Callable
 import pandas as pd
 
 # %% auto #0
-__all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'RECORD_FILES', 'BACKENDS', 'VERIFY_ROWS', 'Trainer', 'register_hparams',
-           'make_config', 'Job', 'env_label', 'job_identity', 'job_id', 'plan', 'code_version', 'missing_files',
-           'is_finished', 'reproduces', 'read_job_log', 'run_jobs', 'grid', 'parse_override', 'main', 'notebook_runs']
+__all__ = ['TRAINERS', 'HPARAM_SETS', 'TIMING_COLUMNS', 'RECORD_FILES', 'BACKENDS', 'VERIFY_ROWS', 'VERIFY_RTOL', 'VERIFY_ATOL',
+           'Trainer', 'register_hparams', 'make_config', 'Job', 'env_label', 'job_identity', 'job_id', 'plan',
+           'code_version', 'missing_files', 'is_finished', 'reproduces', 'read_job_log', 'run_jobs', 'grid',
+           'parse_override', 'main', 'notebook_runs']
 
 # %% ../nbs/92_sweep.ipynb #9a0c8d82
 def _resolve(ref):
@@ -488,6 +489,16 @@ def _read_rows(path: Path) -> pd.DataFrame:
     "A log as text, cell for cell: what the trainer wrote, so that equality is exact (and NaN equals NaN)."
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
+VERIFY_RTOL = 1e-9   # relative difference of two logged numbers still "the same": CPUs differ at ~1e-12 (see above)
+VERIFY_ATOL = 1e-12  # the same, absolute, for values that cancel to about zero
+
+def _same_cell(a: str, b: str) -> bool:
+    "Two logged cells (text) agree: the same text, or two finite numbers within `VERIFY_RTOL` (relative) or `VERIFY_ATOL`."
+    if a == b: return True
+    try: x, y = float(a), float(b)
+    except ValueError: return False
+    return math.isfinite(x) and math.isfinite(y) and abs(x - y) <= max(VERIFY_ATOL, VERIFY_RTOL * max(abs(x), abs(y)))
+
 def _rows_file(log_dir) -> Path | None:
     """The log rows a folder holds: the trainer's `progress.csv`, else (a job's record, without the trainer's files)
     the driver's `log.csv`, whose trainer columns are the same text; None if neither exists."""
@@ -497,8 +508,8 @@ def _rows_file(log_dir) -> Path | None:
 
 def reproduces(task: dict, log_dir, rows: int = VERIFY_ROWS) -> tuple[bool, str]:
     """Whether this code reproduces the first `rows` rows of the folder's log (`_rows_file`): the task rerun for that
-    many rows in a temporary folder, compared cell for cell outside `TIMING_COLUMNS` (and, in a record's `log.csv`,
-    outside the job's own columns, which the driver wrote). `(True, "")`, or `(False, what differs)`."""
+    many rows in a temporary folder, compared cell for cell (`_same_cell`) outside `TIMING_COLUMNS` (and, in a record's
+    `log.csv`, outside the job's own columns, which the driver wrote). `(True, "")`, or `(False, what differs)`."""
     path = _rows_file(log_dir)
     old = _read_rows(path) if path else pd.DataFrame()
     k = min(rows, len(old))
@@ -510,7 +521,7 @@ def reproduces(task: dict, log_dir, rows: int = VERIFY_ROWS) -> tuple[bool, str]
     skip = set(TIMING_COLUMNS) | ({"job_id", *_job_fields(task["job"])} if path.name == "log.csv" else set())
     cols = [c for c in old.columns if c in new.columns and c not in skip]
     if len(new) < k or not cols: return False, f"the rerun wrote {len(new)} rows in columns {list(new.columns)[:6]}"
-    diff = [c for c in cols if not old[c].head(k).equals(new[c].head(k))]
+    diff = [c for c in cols if not all(map(_same_cell, old[c].head(k), new[c].head(k)))]
     if not diff: return True, ""
     c = diff[0]
     return False, (f"{len(diff)} column(s) differ in the first {k} rows ({', '.join(diff[:5])}"
