@@ -664,7 +664,9 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         print(f"\nFAILED job {t['id']} ({t['job'].label}); configuration:\n{json.dumps(meta.get('job'), indent=1)}\n"
               f"{meta.get('traceback', '')}", file=sys.stderr)
     logs = [read_job_log(out / t["id"] / "log.csv") for t in tasks if status[t["id"]] in ("finished", "cached")]
-    df = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=["job_id", *_job_fields(tasks[0]["job"])])
+    # .copy(): concatenating logs of other column sets (PPO's and MADDPG's) leaves ~200 column blocks, and every
+    # later column a caller adds would warn (PerformanceWarning); the copy consolidates them
+    df = pd.concat(logs, ignore_index=True).copy() if logs else pd.DataFrame(columns=["job_id", *_job_fields(tasks[0]["job"])])
     df.attrs.update(finished=not failed and not busy, failed=[t["id"] for t in failed], busy=list(busy), summary=rows)
     return df
 
