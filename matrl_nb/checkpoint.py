@@ -17,8 +17,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['MAGIC', 'CheckpointError', 'CheckpointWarning', 'prev_path', 'save_checkpoint', 'load_checkpoint', 'config_diff',
-           'ResumeMismatch', 'check_resume']
+__all__ = ['MAGIC', 'RESUMES_FILE', 'CheckpointError', 'CheckpointWarning', 'prev_path', 'save_checkpoint', 'load_checkpoint',
+           'config_diff', 'ResumeMismatch', 'check_resume', 'note_resume', 'resume_points']
 
 # %% ../nbs/04c_checkpoint.ipynb #c4c4
 MAGIC = b"MATRL_NB-CHECKPOINT v1"
@@ -179,3 +179,17 @@ def check_resume(path, saved: dict, current: dict, ignore=()) -> None:
     "Raise `ResumeMismatch` naming every field in which `current` differs from the checkpoint's `saved` run."
     diff = config_diff(saved, current, ignore)
     if diff: raise ResumeMismatch(path, diff)
+
+# %% ../nbs/04c_checkpoint.ipynb #c4cres2
+RESUMES_FILE = "resumes.txt"   # in a run's log_dir: the first log row (iteration) of every resumed execution, one per line
+
+def note_resume(log_dir, first: int):
+    "Record that an execution of the run in `log_dir` resumed from its checkpoint at log row (iteration) `first`."
+    with open(Path(log_dir) / RESUMES_FILE, "a") as f: f.write(f"{int(first)}\n")
+
+def resume_points(log_dir) -> list[int]:
+    """The log rows (iterations) at which the run in `log_dir` resumed from a checkpoint, in order: its environments
+    restarted there with fresh episodes, so from each of them on its log differs from an uninterrupted run's."""
+    p = Path(log_dir) / RESUMES_FILE
+    return sorted({int(x) for x in p.read_text().split()}) if p.exists() else []
+

@@ -16,7 +16,7 @@ import torch
 from gymnasium.spaces import Box
 from torch import nn
 
-from .checkpoint import check_resume, load_checkpoint, save_checkpoint
+from .checkpoint import RESUMES_FILE, check_resume, load_checkpoint, note_resume, save_checkpoint
 
 def _is_int(x) -> bool: return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
 
@@ -390,6 +390,8 @@ def _train(envs, env_name, agents, cfg, seed, total_steps, log_dir, env_kwargs, 
             st = dict(env_steps=c["env_steps"], updates=c["updates"], rows=list(c["rows"]), wall=c["wall"])
             text = _csv_text(st["rows"], header=True)  # the log = the checkpoint's rows (cuts a row it lacks)
             if not csv.exists() or csv.read_text() != text: _write_atomic(csv, text)
+            note_resume(log_dir, len(st["rows"]))   # fresh episodes and an empty buffer from this row on
+        else: (log_dir / RESUMES_FILE).unlink(missing_ok=True)   # a fresh run: no resume points
     # the replay buffer is not checkpointed: after a resume it starts empty and refills from the resumed actors
     buf = ReplayBuffer(algo.obs_dim, algo.act_dim, min(cfg.buffer_size, total_steps - st["env_steps"]),
                        seed=int(rng.integers(2**63)))

@@ -20,15 +20,15 @@ from gymnasium import spaces
 from gymnasium.wrappers.utils import RunningMeanStd
 
 from . import envs as _envs
-from .checkpoint import check_resume, load_checkpoint, save_checkpoint
+from .checkpoint import RESUMES_FILE, check_resume, load_checkpoint, note_resume, resume_points, save_checkpoint
 from .ppo import (PPO_STATS, ActorCritic, AgentStack, Batch, Learner, PPOConfig, agent_groups, gae,
                           ppo_update)
 
 # %% auto #0
-__all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'RESUME_IGNORES', 'RESUMES_FILE', 'make_optimizer',
-           'MATRLConfig', 'Algorithm', 'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect',
-           'make_batches', 'trust_payoff_step', 'policy_log_probs', 'meta_game', 'release_nash', 'meta_nash',
-           'aggregate', 'br_weights', 'best_response', 'aggregate_parameters', 'matrl_update', 'resume_points', 'train']
+__all__ = ['BR_STARTS', 'OPTIMIZERS', 'TIMING_COLUMNS', 'ALGORITHMS', 'ALGOS', 'RESUME_IGNORES', 'make_optimizer', 'MATRLConfig',
+           'Algorithm', 'get_algorithm', 'build_learners', 'Rollout', 'EnvCopies', 'collect', 'make_batches',
+           'trust_payoff_step', 'policy_log_probs', 'meta_game', 'release_nash', 'meta_nash', 'aggregate', 'br_weights',
+           'best_response', 'aggregate_parameters', 'matrl_update', 'train']
 
 # %% ../nbs/04_matrl_ppo.ipynb #f1a49541
 BR_STARTS = ("current", "predicted", "aggregated")
@@ -564,13 +564,6 @@ def _read_log(csv) -> pd.DataFrame:
 
 # settings that do not change what a run computes: a checkpoint written under other values still resumes
 RESUME_IGNORES = ("checkpoint_every", "br_shortcut")
-RESUMES_FILE = "resumes.txt"   # in log_dir: the first iteration of every resumed execution, one per line
-
-def resume_points(log_dir) -> list[int]:
-    """The iterations at which the run in `log_dir` resumed from a checkpoint, in order: its environments restarted
-    there with fresh episodes, so from each of them on its log differs from an uninterrupted run's."""
-    p = Path(log_dir) / RESUMES_FILE
-    return sorted({int(x) for x in p.read_text().split()}) if p.exists() else []
 
 def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int = 0, iterations: int = 100,
           log_dir=None, env_kwargs: dict | None = None, progress: bool = True) -> pd.DataFrame:
@@ -615,7 +608,7 @@ def train(env, algo: str = "MATRL", config: MATRLConfig | None = None, seed: int
                 return done[done.iteration < iterations].reset_index(drop=True)
             for lrn, sn, so in zip(learners, c["nets"], c["opts"]): lrn.net.load_state_dict(sn); lrn.opt.load_state_dict(so)
             start, env_steps, fallback = c["iteration"] + 1, c["env_steps"], c["fallback"]
-            with open(log_dir / RESUMES_FILE, "a") as f: f.write(f"{start}\n")   # where the episodes restart
+            note_resume(log_dir, start)   # where the episodes restart (matrl_nb.checkpoint)
             if csv.exists():  # cut the log back to the checkpoint, line by line (no float round trip)
                 lines = csv.read_text().splitlines(keepends=True)
                 kept = lines[:1] + [l for l in lines[1:] if int(l.split(",", 1)[0]) < start]

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .checkpoint import check_resume, load_checkpoint, save_checkpoint
+from .checkpoint import RESUMES_FILE, check_resume, load_checkpoint, note_resume, save_checkpoint
 from torch import nn
 
 VD_ALGOS = ("VDN", "QMIX")
@@ -376,9 +376,11 @@ def train(env_name: str, algo: str, config: VDConfig | None = None, seed: int = 
                 return _frame([r for r in c["rows"] if r["env_steps"] <= total_steps], algo, env_name, seed)
             learner.load_state_dict(saved["learner"])
             pd.DataFrame(c["rows"], columns=LOG_COLUMNS).to_csv(csv, index=False)  # = the checkpoint's rows
+            note_resume(log_dir, c["t_env"] // cfg.log_every + 1)   # fresh episodes and an empty buffer from this row on
         elif csv.exists():
             raise ValueError(f"{csv} exists without checkpoint.pt (another program's or an older log): "
                              "use another log_dir or delete it")
+        else: (log_dir / RESUMES_FILE).unlink(missing_ok=True)   # a fresh run: no resume points
     buf = EpisodeBuffer(cfg.buffer_size, episode_limit(e0), n, d, S, np.random.default_rng([seed, c["t_env"], 1]))
     run = _Episodes(envs, cfg.mixer_state, seed=int(seed) * 1000 + c["t_env"])
     E = cfg.n_envs
