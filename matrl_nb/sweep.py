@@ -359,6 +359,11 @@ def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_s
     meta = _read_json(d / "job.json")
     code = r.get("code") or code_version()   # what the worker ran (a long sweep may outlive a change of the files)
     codes = [c for c in meta.get("codes", []) if c != code] + [code]
+    # resumed: the run's log holds a resume point (the trainer continued from a checkpoint, now or in an earlier
+    # execution: every trainer here calls `checkpoint.note_resume`), not merely a checkpoint found at dispatch,
+    # since a finished run reused with its checkpoint trains nothing
+    from matrl_nb.checkpoint import resume_points
+    resumed = bool(resume_points(d)) or bool(meta.get("resumed"))
     if r.get("verified") is False: codes, resumed = [code], False
     _write_job_json(d, task, status=r["status"], seconds=round(r["seconds"] + prior_seconds, 3), error=r["error"],
                     traceback=r["traceback"], backend=backend, resumed=resumed, finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -621,7 +626,7 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         d.mkdir(exist_ok=True)
         prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and t["finished"] else 0.0
         resumed[t["id"]] = (d / "checkpoint.pt").exists()
-        _write_job_json(d, t, status="running", backend=backend, resumed=resumed[t["id"]], error="", traceback="",
+        _write_job_json(d, t, status="running", backend=backend, resumed=bool(meta.get("resumed", False)), error="", traceback="",
                         submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **({} if meta.get("code") else {"code": code}))
         return True
 

@@ -63,7 +63,7 @@ def test_smoke_sweep_gives_identical_logs_on_local_and_ray(tmp_path, ray_session
     progress = (d / "progress.csv").read_bytes()
     (d / "log.csv").unlink()
     again = run_jobs(jobs[:1], "ray", tmp_path / "ray", progress=False)
-    assert again.attrs["summary"][0]["status"] == "finished" and again.attrs["summary"][0]["resumed"]
+    assert again.attrs["summary"][0]["status"] == "finished" and not again.attrs["summary"][0]["resumed"]  # trained nothing
     assert (d / "progress.csv").read_bytes() == progress  # not retrained: a rerun would log other timings
     pd.testing.assert_frame_equal(again, remote[remote.job_id == job_id(jobs[0])].reset_index(drop=True), check_dtype=False)
 
@@ -279,6 +279,7 @@ def test_a_folder_of_other_code_is_reused_only_if_its_first_rows_reproduce(tmp_p
     new = [json.loads((d / "job.json").read_text()) for d in dirs]
     assert new[0]["verified"] is True and new[0]["codes"] == ["0ld0ld0ld0ld", new[0]["code"]] != metas[0]["codes"]
     assert new[0]["seconds"] >= metas[0]["seconds"] and (dirs[0] / "checkpoint.pt").read_bytes() == ckpt
+    assert new[0]["resumed"] is False   # reused with its checkpoint, it trained nothing: not a resumed run
     assert new[1]["verified"] is False and new[1]["codes"] == [new[1]["code"]]
     stale = tmp_path / ".stale" / f"{job_id(jobs[1])}-0ld0ld0ld0ld"
     assert "99.5" in (stale / "progress.csv").read_text()  # kept, not deleted
