@@ -344,7 +344,7 @@ def _write_job_json(d: Path, task: dict, **fields):
                  "matrl_nb_version": __version__, **fields})
     _write_atomic(d / "job.json", json.dumps(meta, indent=1, sort_keys=True, allow_nan=True) + "\n")
 
-def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_seconds: float = 0.0):
+def _record(out: Path, task: dict, r: dict, backend: str, prior_seconds: float = 0.0):
     """Write a task's result into `<out>/<job id>/`: the files a Ray task returned, then `log.csv`, then `job.json`
     (with the code version it ran or was checked under). `prior_seconds`: training time recorded before a check."""
     d = out / task["id"]
@@ -363,7 +363,7 @@ def _record(out: Path, task: dict, r: dict, backend: str, resumed: bool, prior_s
     # execution: every trainer here calls `checkpoint.note_resume`), not merely a checkpoint found at dispatch,
     # since a finished run reused with its checkpoint trains nothing
     from matrl_nb.checkpoint import resume_points
-    resumed = bool(resume_points(d)) or bool(meta.get("resumed"))
+    resumed = bool(resume_points(d)) or bool(meta.get("resumed", False))
     if r.get("verified") is False: codes, resumed = [code], False
     _write_job_json(d, task, status=r["status"], seconds=round(r["seconds"] + prior_seconds, 3), error=r["error"],
                     traceback=r["traceback"], backend=backend, resumed=resumed, finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -607,7 +607,7 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
               f"checked by rerunning its first {VERIFY_ROWS} log rows before it is reused", file=sys.stderr)
     capacity = processes or (os.cpu_count() or 1)
     bar = _Progress(len(todo), len(tasks) - len(todo), backend, min(capacity, max(1, len(todo))), progress)
-    locks, busy, resumed, prior = {}, {}, {}, {}
+    locks, busy, prior = {}, {}, {}
 
     def start(t) -> bool:
         """Claim job `t` as it is dispatched and mark its folder running; False (status `busy`, folder untouched)
@@ -625,7 +625,6 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         locks[t["id"]] = f
         d.mkdir(exist_ok=True)
         prior[t["id"]] = float(meta.get("seconds", 0.0)) if t["verify"] and t["finished"] else 0.0
-        resumed[t["id"]] = (d / "checkpoint.pt").exists()
         _write_job_json(d, t, status="running", backend=backend, resumed=bool(meta.get("resumed", False)), error="", traceback="",
                         submitted_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **({} if meta.get("code") else {"code": code}))
         return True
@@ -636,7 +635,7 @@ def run_jobs(jobs, backend: str = "local", out="sweep", processes: int | None = 
         if lacks:
             r = {**r, "status": "failed", "log": None, "traceback": "",
                  "error": f"the job finished without {', '.join(lacks)}, which this call's `needs` asks for"}
-        _record(out, task, r, backend, resumed[task["id"]], prior[task["id"]] if r.get("verified") else 0.0)
+        _record(out, task, r, backend, prior[task["id"]] if r.get("verified") else 0.0)
         locks.pop(task["id"]).close()   # recorded: another runner may take it now
         status[task["id"]] = r["status"]
         if r.get("verified") is False:
